@@ -1,0 +1,130 @@
+//! Human-readable output: aligned columns, human units, exact values where they matter.
+
+use lakescope::model::{HistoryRow, TableInfo, TableRef};
+use lakescope::units;
+use lakescope::Result;
+
+/// Print rows as left-aligned columns under a header.
+fn grid(header: &[&str], rows: Vec<Vec<String>>) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for r in &rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let s: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        println!("{}", s.join("  ").trim_end());
+    };
+    line(header.iter().map(|s| s.to_string()).collect());
+    for r in rows {
+        line(r);
+    }
+}
+
+pub fn tables(tables: &[TableRef]) -> Result<()> {
+    if tables.is_empty() {
+        println!("No tables found. Add a source to your sources file, or run `lakescope demo`.");
+        return Ok(());
+    }
+    grid(
+        &["SOURCE", "NAMESPACE", "NAME", "FORMAT", "LOCATION"],
+        tables
+            .iter()
+            .map(|t| vec![t.source.clone(), t.namespace.clone(), t.name.clone(), t.format.to_string(), t.location.clone()])
+            .collect(),
+    );
+    Ok(())
+}
+
+pub fn table(t: &TableInfo) -> Result<()> {
+    let c = &t.current;
+    println!("{} ({})", t.name, t.format);
+    println!("  location   {}", t.location);
+    if let Some(o) = &t.owner {
+        println!("  owner      {o}");
+    }
+    if let Some(cm) = &t.comment {
+        println!("  comment    {cm}");
+    }
+    if let Some(v) = &c.version_id {
+        println!("  version    {v}{}", c.timestamp_ms.map(|ms| format!(" at {} UTC", units::datetime(ms))).unwrap_or_default());
+    }
+    println!(
+        "  current    {} rows, {} data files, {} ({} bytes)",
+        c.records.map(|r| r.to_string()).unwrap_or_else(|| "unknown".into()),
+        c.data_files,
+        units::bytes(c.data_bytes),
+        c.data_bytes
+    );
+    let s = &t.storage;
+    println!(
+        "  storage    {} in {} files: live {}, old versions {}, orphan {}, metadata {}; reclaimable {}",
+        units::bytes(s.total_bytes),
+        s.total_files,
+        units::bytes(s.live_bytes),
+        units::bytes(s.old_version_bytes),
+        units::bytes(s.orphan_bytes),
+        units::bytes(s.metadata_bytes),
+        units::bytes(s.reclaimable_bytes)
+    );
+    println!();
+    grid(
+        &["COLUMN", "TYPE", "NULLABLE", "COMMENT"],
+        t.schema
+            .iter()
+            .map(|col| {
+                let part = if t.partition_columns.contains(&col.name) { " (partition)" } else { "" };
+                vec![format!("{}{part}", col.name), col.data_type.clone(), col.nullable.to_string(), col.comment.clone().unwrap_or_default()]
+            })
+            .collect(),
+    );
+    if !t.partitions.is_empty() {
+        println!();
+        grid(
+            &["PARTITION", "ROWS", "FILES", "BYTES"],
+            t.partitions
+                .iter()
+                .map(|p| {
+                    let values: Vec<String> =
+                        p.values.iter().map(|(k, v)| format!("{k}={}", v.as_deref().unwrap_or("NULL"))).collect();
+                    vec![
+                        values.join("/"),
+                        p.records.map(|r| r.to_string()).unwrap_or_else(|| "unknown".into()),
+                        p.data_files.to_string(),
+                        units::bytes(p.data_bytes),
+                    ]
+                })
+                .collect(),
+        );
+    }
+    for w in &t.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(())
+}
+
+pub fn history(rows: &[HistoryRow]) -> Result<()> {
+    if rows.is_empty() {
+        println!("No versions recorded (plain Parquet tables have history only from collected snapshots).");
+        return Ok(());
+    }
+    grid(
+        &["VERSION", "TIME (UTC)", "OPERATION", "ROWS", "FILES", "BYTES", "+FILES", "-FILES"],
+        rows.iter()
+            .map(|r| {
+                vec![
+                    r.version_id.clone(),
+                    units::datetime(r.timestamp_ms),
+                    r.operation.clone(),
+                    r.records.map(|x| x.to_string()).unwrap_or_else(|| "unknown".into()),
+                    r.data_files.to_string(),
+                    units::bytes(r.data_bytes),
+                    r.added_files.to_string(),
+                    r.removed_files.to_string(),
+                ]
+            })
+            .collect(),
+    );
+    Ok(())
+}

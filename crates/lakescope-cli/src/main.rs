@@ -1,0 +1,180 @@
+//! `lakescope`: the command line over the engine's facade. Every subcommand parses its arguments, calls
+//! one facade function and prints the result as JSON (`--json`) or as a human table. Nothing else.
+
+mod human;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use lakescope::charts::{ChartOptions, SizeChart, Theme};
+use lakescope::demo::DemoOptions;
+use lakescope::table::ReadOptions;
+use lakescope::{Error, Lakescope, Result};
+use serde::Serialize;
+
+#[derive(Parser)]
+#[command(name = "lakescope", version, about = "Explore data platforms: catalogs, tables, size, history")]
+struct Cli {
+    /// Sources file (TOML). Default: the user's config dir, else the demo lakehouse's.
+    #[arg(long, global = true, env = "LAKESCOPE_SOURCES")]
+    sources: Option<PathBuf>,
+    /// Print one JSON document on stdout (errors as {"error":{…}} on stderr).
+    #[arg(long, global = true)]
+    json: bool,
+    /// "Now" for clock-dependent figures (reclaimable bytes, retention), RFC 3339. Default: now.
+    #[arg(long, global = true, value_parser = parse_time)]
+    as_of: Option<i64>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build (or reuse) the demo lakehouse and print its sources file.
+    Demo {
+        /// Where to build it. Default: the user's data dir.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Day 0 of the demo's history (YYYY-MM-DD). Default: today (UTC).
+        #[arg(long)]
+        anchor: Option<chrono::NaiveDate>,
+        /// Rebuild even if a complete build exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List every table of every source.
+    Tables,
+    /// Show a table: schema, current size, partitions, storage breakdown.
+    Table {
+        /// `source.namespace.name`, `namespace.name`, `name`, or a location.
+        target: String,
+    },
+    /// Show a table's versions / snapshots, oldest first.
+    History { target: String },
+    /// Render a chart to an SVG or PNG file.
+    Chart {
+        #[arg(value_enum)]
+        kind: ChartKind,
+        target: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "light")]
+        theme: ThemeArg,
+        #[arg(long, default_value_t = 900)]
+        width: u32,
+        #[arg(long, default_value_t = 320)]
+        height: u32,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ChartKind {
+    /// Table size over time.
+    Size,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ThemeArg {
+    Light,
+    Dark,
+}
+
+fn parse_time(s: &str) -> std::result::Result<i64, String> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.timestamp_millis())
+        .map_err(|e| format!("{s:?} is not an RFC 3339 time (e.g. 2026-03-01T00:00:00Z): {e}"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if json {
+                let doc = serde_json::json!({ "error": e.to_report() });
+                eprintln!("{doc}");
+            } else {
+                eprintln!("error: {}", e.detailed());
+            }
+            ExitCode::from(match e.kind {
+                lakescope::ErrorKind::NotFound => 3,
+                lakescope::ErrorKind::InvalidInput => 2,
+                _ => 1,
+            })
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let read = ReadOptions { as_of_ms: cli.as_of.unwrap_or_else(|| chrono::Utc::now().timestamp_millis()) };
+    match cli.command {
+        Command::Demo { dir, anchor, force } => {
+            let dir = dir.unwrap_or_else(lakescope::sources::default_demo_dir);
+            let info = lakescope::demo::build(&DemoOptions { dir, anchor, force }).await?;
+            if cli.json {
+                print_json(&info)
+            } else {
+                println!("{}", info.sources_file);
+                Ok(())
+            }
+        }
+        Command::Tables => {
+            let ls = open_sources(cli.sources)?;
+            let listing = ls.tables().await;
+            for e in &listing.errors {
+                eprintln!("warning: source {}: {}", e.source, e.error.message);
+            }
+            if cli.json { print_json(&listing.tables) } else { human::tables(&listing.tables) }
+        }
+        Command::Table { target } => {
+            let ls = open_sources(cli.sources)?;
+            let info = ls.table(&target, &read).await?;
+            if cli.json { print_json(&info) } else { human::table(&info) }
+        }
+        Command::History { target } => {
+            let ls = open_sources(cli.sources)?;
+            let rows = ls.history(&target).await?;
+            if cli.json { print_json(&rows) } else { human::history(&rows) }
+        }
+        Command::Chart { kind: ChartKind::Size, target, out, theme, width, height } => {
+            let ls = open_sources(cli.sources)?;
+            let rows = ls.history(&target).await?;
+            let theme = match theme {
+                ThemeArg::Light => Theme::Light,
+                ThemeArg::Dark => Theme::Dark,
+            };
+            let opts = ChartOptions { width, height, theme };
+            let bytes = lakescope::charts::render_for_path(&SizeChart { title: &target, history: &rows }, &opts, &out)?;
+            std::fs::write(&out, bytes).map_err(|e| Error::from(e).context(format!("writing {}", out.display())))?;
+            if cli.json { print_json(&serde_json::json!({ "out": out })) } else { Ok(println!("{}", out.display())) }
+        }
+    }
+}
+
+/// The sources to use: `--sources`, else the user's sources file, else the demo lakehouse's.
+fn open_sources(explicit: Option<PathBuf>) -> Result<Lakescope> {
+    if let Some(p) = explicit {
+        return Lakescope::from_sources_file(&p);
+    }
+    let user = lakescope::sources::default_sources_path();
+    if user.exists() {
+        return Lakescope::from_sources_file(&user);
+    }
+    let demo = lakescope::sources::default_demo_dir().join("sources.toml");
+    if demo.exists() {
+        return Lakescope::from_sources_file(&demo);
+    }
+    Err(Error::not_found(format!(
+        "no sources file: pass --sources FILE, create {}, or run `lakescope demo` first",
+        user.display()
+    )))
+}
+
+fn print_json<T: Serialize>(value: &T) -> Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    println!("{text}");
+    Ok(())
+}

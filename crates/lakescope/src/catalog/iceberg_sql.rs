@@ -1,0 +1,93 @@
+//! Iceberg SQL catalogs: the `iceberg_tables` table that pyiceberg's `SqlCatalog` and Java's `JdbcCatalog`
+//! keep in SQLite, PostgreSQL or MySQL. Opened read-only; one query lists a whole catalog.
+
+use std::str::FromStr;
+
+use sqlx::Row;
+
+use super::CatalogEntry;
+use crate::error::{Error, Result, ResultExt};
+use crate::model::{TableFormat, TableRef};
+use crate::sources::SourceConfig;
+
+const LIST_SQLITE: &str = "SELECT table_namespace, table_name, metadata_location FROM iceberg_tables WHERE catalog_name = ?";
+const LIST_PG: &str = "SELECT table_namespace, table_name, metadata_location FROM iceberg_tables WHERE catalog_name = $1";
+
+pub async fn list(source: &SourceConfig) -> Result<Vec<CatalogEntry>> {
+    let uri = source
+        .uri
+        .as_deref()
+        .ok_or_else(|| Error::invalid(format!("source {}: an iceberg-sql source needs `uri`", source.name)))?;
+    let catalog = source.catalog.as_deref().unwrap_or("default");
+    let rows: Vec<(String, String, Option<String>)> = if uri.starts_with("sqlite:") {
+        let opts = sqlx::sqlite::SqliteConnectOptions::from_str(uri)
+            .with_context(|| format!("source {}: catalog URI {uri}", source.name))?
+            .read_only(true)
+            .create_if_missing(false);
+        let mut conn = sqlx::ConnectOptions::connect(&opts)
+            .await
+            .with_context(|| format!("source {}: opening {uri}", source.name))?;
+        sqlx::query(LIST_SQLITE)
+            .bind(catalog)
+            .fetch_all(&mut conn)
+            .await
+            .with_context(|| format!("source {}: reading iceberg_tables in {uri}", source.name))?
+            .into_iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect()
+    } else if uri.starts_with("postgres:") || uri.starts_with("postgresql:") {
+        let opts = sqlx::postgres::PgConnectOptions::from_str(uri)
+            .with_context(|| format!("source {}: catalog URI", source.name))?;
+        let mut conn = sqlx::ConnectOptions::connect(&opts).await.with_context(|| format!("source {}", source.name))?;
+        sqlx::query(LIST_PG)
+            .bind(catalog)
+            .fetch_all(&mut conn)
+            .await
+            .with_context(|| format!("source {}: reading iceberg_tables", source.name))?
+            .into_iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect()
+    } else if uri.starts_with("mysql:") || uri.starts_with("mariadb:") {
+        let opts = sqlx::mysql::MySqlConnectOptions::from_str(&uri.replacen("mariadb:", "mysql:", 1))
+            .with_context(|| format!("source {}: catalog URI", source.name))?;
+        let mut conn = sqlx::ConnectOptions::connect(&opts).await.with_context(|| format!("source {}", source.name))?;
+        sqlx::query(LIST_SQLITE)
+            .bind(catalog)
+            .fetch_all(&mut conn)
+            .await
+            .with_context(|| format!("source {}: reading iceberg_tables", source.name))?
+            .into_iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect()
+    } else {
+        return Err(Error::invalid(format!(
+            "source {}: catalog URI {uri:?} must start with sqlite:, postgres: or mysql:",
+            source.name
+        )));
+    };
+    Ok(rows
+        .into_iter()
+        .map(|(namespace, name, metadata_location)| {
+            let location = metadata_location.as_deref().map(table_root).unwrap_or_default();
+            CatalogEntry {
+                table: TableRef { source: source.name.clone(), namespace, name, format: TableFormat::Iceberg, location },
+                metadata_location,
+            }
+        })
+        .collect())
+}
+
+/// `…/tbl/metadata/00003-….metadata.json` → `…/tbl`.
+fn table_root(metadata_location: &str) -> String {
+    let parent = metadata_location.rsplit_once('/').map(|(p, _)| p).unwrap_or(metadata_location);
+    parent.strip_suffix("/metadata").unwrap_or(parent).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn table_root_strips_metadata_dir() {
+        assert_eq!(super::table_root("s3://b/wh/ns.db/t/metadata/00001-x.metadata.json"), "s3://b/wh/ns.db/t");
+        assert_eq!(super::table_root("file:///w/t/other/v1.metadata.json"), "file:///w/t/other");
+    }
+}

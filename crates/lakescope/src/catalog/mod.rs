@@ -1,0 +1,60 @@
+//! Catalogs: turn each configured source into the list of tables it holds.
+//!
+//! Listing reads catalog databases and directory names only; it never opens a table's metadata, so a
+//! source with many tables lists quickly and one broken table cannot break the listing.
+
+mod iceberg_sql;
+mod scan;
+
+use crate::error::{Error, ErrorReport, Result};
+use crate::model::TableRef;
+use crate::sources::{SourceConfig, SourceKind};
+
+/// A table as a catalog knows it, plus what is needed to open it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogEntry {
+    pub table: TableRef,
+    /// The catalog's pointer to the current Iceberg metadata file, which wins over guessing.
+    pub metadata_location: Option<String>,
+}
+
+/// The result of listing one source: its tables, or why it could not be listed.
+#[derive(Debug, Clone)]
+pub struct SourceListing {
+    pub source: String,
+    pub tables: Vec<CatalogEntry>,
+    pub error: Option<ErrorReport>,
+}
+
+/// List the tables of one source.
+pub async fn list(source: &SourceConfig) -> Result<Vec<CatalogEntry>> {
+    let mut tables = match source.kind {
+        SourceKind::IcebergSql => iceberg_sql::list(source).await?,
+        SourceKind::Delta => scan::list(source, scan::Only::Delta).await?,
+        SourceKind::Storage => scan::list(source, scan::Only::Any).await?,
+        SourceKind::IcebergFs => scan::list(source, scan::Only::Iceberg).await?,
+        SourceKind::IcebergRest | SourceKind::Hms => {
+            return Err(Error::unsupported(format!(
+                "source {}: {:?} sources are not supported yet",
+                source.name, source.kind
+            )));
+        }
+    };
+    tables.sort_by(|a, b| (&a.table.namespace, &a.table.name).cmp(&(&b.table.namespace, &b.table.name)));
+    Ok(tables)
+}
+
+/// List every source; a failing source is reported, the others still list.
+pub async fn list_all(sources: &[SourceConfig]) -> Vec<SourceListing> {
+    let futs = sources.iter().map(|s| async move {
+        match list(s).await {
+            Ok(tables) => SourceListing { source: s.name.clone(), tables, error: None },
+            Err(e) => SourceListing {
+                source: s.name.clone(),
+                tables: Vec::new(),
+                error: Some(e.context(format!("source {}", s.name)).to_report()),
+            },
+        }
+    });
+    futures::future::join_all(futs).await
+}

@@ -1,0 +1,113 @@
+//! Discover tables by walking a storage location: a directory with `_delta_log/` is a Delta table, one
+//! with `metadata/*.metadata.json` an Iceberg table, one with Parquet files or `key=value/` folders a
+//! Hive-style Parquet table. Each directory is listed once, and the walk never descends into a table.
+
+use super::CatalogEntry;
+use crate::error::{Error, Result};
+use crate::model::{TableFormat, TableRef};
+use crate::sources::SourceConfig;
+use crate::storage::Location;
+
+/// Which formats a scan reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Only {
+    Any,
+    Delta,
+    Iceberg,
+}
+
+/// How deep below the root tables are looked for (`warehouse/catalog/schema/table` is 3).
+const MAX_DEPTH: usize = 6;
+
+pub async fn list(source: &SourceConfig, only: Only) -> Result<Vec<CatalogEntry>> {
+    let root_text = source
+        .root()
+        .ok_or_else(|| Error::invalid(format!("source {}: needs `location` (or `warehouse`) to scan", source.name)))?;
+    let root = crate::storage::open(root_text, &source.options)?;
+    let mut found = Vec::new();
+    let mut queue: Vec<(Location, Vec<String>)> = vec![(root, Vec::new())];
+    while let Some((dir, path)) = queue.pop() {
+        let (dirs, files) = dir.list_dir().await?;
+        let format = crate::table::classify(&dir, &dirs, &files).await?;
+        if let Some(format) = format {
+            let wanted = match only {
+                Only::Any => true,
+                Only::Delta => format == TableFormat::Delta,
+                Only::Iceberg => format == TableFormat::Iceberg,
+            };
+            if wanted && !path.is_empty() {
+                let name = path.last().unwrap().clone();
+                let namespace = namespace_of(&path[..path.len() - 1]);
+                found.push(CatalogEntry {
+                    table: TableRef { source: source.name.clone(), namespace, name, format, location: dir.display() },
+                    metadata_location: None,
+                });
+            }
+            continue;
+        }
+        if path.len() >= MAX_DEPTH {
+            continue;
+        }
+        for d in dirs.into_iter().rev() {
+            if d.starts_with('.') || d.starts_with('_') {
+                continue;
+            }
+            let mut p = path.clone();
+            p.push(d.clone());
+            queue.push((dir.join(&d), p));
+        }
+    }
+    Ok(found)
+}
+
+/// Folders between the root and a table become its namespace; Hive's `.db` suffix is dropped.
+fn namespace_of(parents: &[String]) -> String {
+    if parents.is_empty() {
+        return "default".into();
+    }
+    parents.iter().map(|p| p.strip_suffix(".db").unwrap_or(p)).collect::<Vec<_>>().join(".")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::SourceKind;
+
+    #[tokio::test]
+    async fn finds_tables_and_does_not_descend_into_them() {
+        let d = tempfile::tempdir().unwrap();
+        let mk = |p: &str| std::fs::create_dir_all(d.path().join(p)).unwrap();
+        mk("ods/customers/_delta_log");
+        mk("ods/customers/nested/_delta_log"); // inside a table: never reported
+        mk("mart.db/sales/dt=2026-01-01");
+        mk("lake/ns/events/metadata");
+        std::fs::write(d.path().join("lake/ns/events/metadata/00001-a.metadata.json"), b"{}").unwrap();
+        mk("empty/dir");
+        let src = SourceConfig {
+            name: "s".into(),
+            kind: SourceKind::Storage,
+            uri: None,
+            warehouse: None,
+            location: Some(d.path().display().to_string()),
+            catalog: None,
+            options: Default::default(),
+        };
+        let mut all: Vec<_> = list(&src, Only::Any)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.table.namespace, e.table.name, e.table.format))
+            .collect();
+        all.sort();
+        assert_eq!(
+            all,
+            vec![
+                ("lake.ns".into(), "events".into(), TableFormat::Iceberg),
+                ("mart".into(), "sales".into(), TableFormat::Parquet),
+                ("ods".into(), "customers".into(), TableFormat::Delta),
+            ]
+        );
+        let delta_only = list(&src, Only::Delta).await.unwrap();
+        assert_eq!(delta_only.len(), 1);
+    }
+}

@@ -1,0 +1,19 @@
+//! Lakescope's engine: catalogs, storage, table formats, sizing and the demo lakehouse.
+//!
+//! The CLI (`crates/lakescope-cli`) and the desktop app (`src-tauri`) are thin shells over [`api`];
+//! this crate knows nothing about either.
+
+pub mod api;
+pub mod catalog;
+pub mod charts;
+pub mod demo;
+pub mod error;
+pub mod model;
+pub mod size;
+pub mod sources;
+pub mod storage;
+pub mod table;
+pub mod units;
+
+pub use api::Lakescope;
+pub use error::{Error, ErrorKind, Result};

@@ -1,0 +1,155 @@
+//! The sources file: which catalogs and storage locations Lakescope browses.
+//!
+//! A TOML file (`[[source]]` entries) so that teams can keep it in git and hand it around. Secrets never
+//! live here; a source names a keychain entry instead (see the catalogs issue).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, Result, ResultExt};
+
+/// What a source is and therefore how its tables are discovered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum SourceKind {
+    /// Iceberg SQL catalog (`iceberg_tables` in SQLite/PostgreSQL/MySQL), as pyiceberg and Java write it.
+    IcebergSql,
+    /// Iceberg REST catalog.
+    IcebergRest,
+    /// Iceberg tables found by walking a filesystem/Hadoop-style warehouse.
+    IcebergFs,
+    /// Hive Metastore, read through its backing database.
+    Hms,
+    /// Delta tables found by scanning a location for `_delta_log`.
+    Delta,
+    /// Any table (Iceberg, Delta, Hive-style Parquet) found by scanning a storage location.
+    Storage,
+}
+
+/// One `[[source]]` entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SourceConfig {
+    pub name: String,
+    pub kind: SourceKind,
+    /// Catalog database URL for `iceberg-sql` / `hms` (`sqlite:///…`, `postgres://…`), server URL for REST.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub uri: Option<String>,
+    /// Warehouse root (`file:///…`, `s3://bucket/prefix`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub warehouse: Option<String>,
+    /// Root to scan for `delta` / `storage` sources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub location: Option<String>,
+    /// Catalog name inside a shared SQL catalog database (`catalog_name` column).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub catalog: Option<String>,
+    /// Store options passed to object_store (endpoint, region, allow_http, …); never secrets.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
+}
+
+impl SourceConfig {
+    /// The storage root of this source: its warehouse or scan location.
+    pub fn root(&self) -> Option<&str> {
+        self.warehouse.as_deref().or(self.location.as_deref())
+    }
+}
+
+/// A parsed sources file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourcesFile {
+    #[serde(default, rename = "source")]
+    pub sources: Vec<SourceConfig>,
+}
+
+impl SourcesFile {
+    pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        let file: SourcesFile = toml::from_str(text).with_context(|| format!("sources file {}", path.display()))?;
+        let mut seen = std::collections::BTreeSet::new();
+        for s in &file.sources {
+            if s.name.is_empty() || s.name.contains('.') {
+                return Err(Error::invalid(format!(
+                    "sources file {}: source name {:?} must be non-empty and contain no '.'",
+                    path.display(),
+                    s.name
+                )));
+            }
+            if !seen.insert(s.name.as_str()) {
+                return Err(Error::invalid(format!(
+                    "sources file {}: source name {:?} appears twice",
+                    path.display(),
+                    s.name
+                )));
+            }
+        }
+        Ok(file)
+    }
+
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading sources file {}", path.display()))?;
+        Self::parse(&text, path)
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).expect("sources serialise to TOML")
+    }
+}
+
+/// Where the user's sources file lives when `--sources` is not given.
+pub fn default_sources_path() -> PathBuf {
+    dirs::config_dir().unwrap_or_else(std::env::temp_dir).join("lakescope").join("sources.toml")
+}
+
+/// Where the demo lakehouse is built when no directory is given.
+pub fn default_demo_dir() -> PathBuf {
+    dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("lakescope").join("demo")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_design_example() {
+        let text = r#"
+[[source]]
+name = "lake"
+kind = "iceberg-sql"
+uri  = "sqlite:///data/catalog.db"
+warehouse = "file:///data/warehouse"
+
+[[source]]
+name = "s3"
+kind = "storage"
+location = "s3://bucket/prefix"
+options = { endpoint = "http://127.0.0.1:5000", region = "us-east-1" }
+"#;
+        let f = SourcesFile::parse(text, Path::new("x.toml")).unwrap();
+        assert_eq!(f.sources.len(), 2);
+        assert_eq!(f.sources[0].kind, SourceKind::IcebergSql);
+        assert_eq!(f.sources[1].options["endpoint"], "http://127.0.0.1:5000");
+    }
+
+    #[test]
+    fn duplicate_names_name_the_file() {
+        let text = "[[source]]\nname='a'\nkind='delta'\n[[source]]\nname='a'\nkind='delta'\n";
+        let e = SourcesFile::parse(text, Path::new("/tmp/s.toml")).unwrap_err();
+        assert!(e.message.contains("/tmp/s.toml") && e.message.contains("twice"), "{}", e.message);
+    }
+
+    #[test]
+    fn unknown_kind_is_invalid_input() {
+        let e = SourcesFile::parse("[[source]]\nname='a'\nkind='oracle'\n", Path::new("s.toml")).unwrap_err();
+        assert_eq!(e.kind, crate::error::ErrorKind::InvalidInput);
+        assert!(e.message.contains("s.toml"));
+    }
+}

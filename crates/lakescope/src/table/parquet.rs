@@ -1,0 +1,202 @@
+//! Plain (Hive-style) Parquet directories: `key=value/` partition folders holding Parquet files.
+//!
+//! There is no table metadata, so the listing *is* the table: every visible file is data, hidden files
+//! (`_SUCCESS`, `.crc`, `_temporary/`) are not data but still count toward storage, and rows come from
+//! each file's footer.
+
+use std::collections::BTreeMap;
+
+use futures::StreamExt;
+use parquet::arrow::parquet_to_arrow_schema;
+
+use super::ReadOptions;
+use crate::error::Result;
+use crate::model::{Column, CurrentVersion, PartitionStat, StorageBreakdown, TableFormat, TableInfo};
+use crate::size::{summarize, FileRole};
+use crate::storage::{FileEntry, Location};
+
+/// How many footers are read at once.
+const FOOTER_CONCURRENCY: usize = 16;
+/// Hive's name for the NULL partition.
+pub const HIVE_NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
+
+pub struct ParquetTable {
+    root: Location,
+}
+
+struct DataFile {
+    entry: FileEntry,
+    partition: Vec<(String, Option<String>)>,
+    rows: Option<u64>,
+}
+
+impl ParquetTable {
+    pub async fn open(root: Location) -> Result<Self> {
+        Ok(ParquetTable { root })
+    }
+
+    pub async fn info(&self, _opts: &ReadOptions) -> Result<TableInfo> {
+        let listing = self.root.list_files().await?;
+        let mut warnings = Vec::new();
+        let (data, other): (Vec<&FileEntry>, Vec<&FileEntry>) = listing.iter().partition(|f| is_visible(&f.path));
+
+        let root = &self.root;
+        let footers: Vec<_> = futures::stream::iter(data.iter().map(|f| async move {
+            (f, super::read_footer(root, &f.path, f.size).await)
+        }))
+        .buffered(FOOTER_CONCURRENCY)
+        .collect()
+        .await;
+
+        let mut schema: Option<Vec<Column>> = None;
+        let mut files = Vec::new();
+        let mut roles: Vec<(&FileEntry, FileRole, bool)> = Vec::new();
+        for (entry, footer) in footers {
+            match footer {
+                Ok(meta) => {
+                    if schema.is_none() {
+                        let fm = meta.file_metadata();
+                        match parquet_to_arrow_schema(fm.schema_descr(), fm.key_value_metadata()) {
+                            Ok(s) => {
+                                schema = Some(
+                                    s.fields()
+                                        .iter()
+                                        .map(|f| Column {
+                                            name: f.name().clone(),
+                                            data_type: f.data_type().to_string(),
+                                            nullable: f.is_nullable(),
+                                            comment: None,
+                                        })
+                                        .collect(),
+                                )
+                            }
+                            Err(e) => warnings.push(format!("{}: schema not readable: {e}", entry.path)),
+                        }
+                    }
+                    let rows = u64::try_from(meta.file_metadata().num_rows()).ok();
+                    files.push(DataFile { entry: (*entry).clone(), partition: partition_of(&entry.path), rows });
+                    roles.push((entry, FileRole::Live, false));
+                }
+                Err(e) => {
+                    warnings.push(format!("{} is not data: {}", entry.path, e.message));
+                    roles.push((entry, FileRole::Orphan, false));
+                }
+            }
+        }
+        roles.extend(other.iter().map(|f| (*f, FileRole::Metadata, false)));
+        let storage: StorageBreakdown = summarize(roles);
+
+        let partition_columns: Vec<String> =
+            files.first().map(|f| f.partition.iter().map(|(k, _)| k.clone()).collect()).unwrap_or_default();
+        if files.iter().any(|f| f.partition.iter().map(|(k, _)| k).ne(partition_columns.iter())) {
+            warnings.push("data files disagree on partition columns (mixed directory layouts)".into());
+        }
+        let mut columns = schema.unwrap_or_default();
+        for p in &partition_columns {
+            if !columns.iter().any(|c| &c.name == p) {
+                columns.push(Column { name: p.clone(), data_type: "Utf8".into(), nullable: true, comment: None });
+            }
+        }
+
+        let mut parts: BTreeMap<Vec<(String, Option<String>)>, PartitionStat> = BTreeMap::new();
+        for f in &files {
+            let stat = parts.entry(f.partition.clone()).or_insert_with(|| PartitionStat {
+                values: f.partition.iter().cloned().collect(),
+                records: Some(0),
+                data_files: 0,
+                data_bytes: 0,
+                last_modified_ms: None,
+            });
+            stat.records = stat.records.zip(f.rows).map(|(a, b)| a + b);
+            stat.data_files += 1;
+            stat.data_bytes += f.entry.size;
+            stat.last_modified_ms = stat.last_modified_ms.max(Some(f.entry.last_modified_ms));
+        }
+        let records = files.iter().try_fold(0u64, |acc, f| f.rows.map(|r| acc + r));
+        let current = CurrentVersion {
+            version: None,
+            version_id: None,
+            timestamp_ms: files.iter().map(|f| f.entry.last_modified_ms).max(),
+            records,
+            data_files: files.len() as u64,
+            data_bytes: files.iter().map(|f| f.entry.size).sum(),
+        };
+        Ok(TableInfo {
+            name: self.root.display().rsplit('/').next().unwrap_or_default().to_string(),
+            format: TableFormat::Parquet,
+            location: self.root.display(),
+            schema: columns,
+            partition_columns: if partition_columns.is_empty() { Vec::new() } else { partition_columns },
+            current,
+            storage,
+            partitions: if files.iter().all(|f| f.partition.is_empty()) { Vec::new() } else { parts.into_values().collect() },
+            source: None,
+            namespace: None,
+            owner: None,
+            comment: None,
+            properties: BTreeMap::new(),
+            warnings,
+        })
+    }
+}
+
+/// Data files are those with no hidden path component (`_…` or `.…`), as Spark and Hive decide.
+pub fn is_visible(path: &str) -> bool {
+    path.split('/').all(|c| !c.starts_with('_') && !c.starts_with('.'))
+}
+
+/// `a=1/b=x%3Ay/file` → `[("a", "1"), ("b", "x:y")]` (Hive escapes special characters with `%XX`).
+fn partition_of(path: &str) -> Vec<(String, Option<String>)> {
+    let mut comps: Vec<&str> = path.split('/').collect();
+    comps.pop();
+    comps
+        .into_iter()
+        .filter_map(|c| c.split_once('='))
+        .map(|(k, v)| {
+            let v = unescape(v);
+            (unescape(k), if v == HIVE_NULL_PARTITION { None } else { Some(v) })
+        })
+        .collect()
+}
+
+fn unescape(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hive_partition_values_are_unescaped_and_null_is_null() {
+        assert_eq!(
+            partition_of("app=a%3Aios/dt=__HIVE_DEFAULT_PARTITION__/part-0.parquet"),
+            vec![("app".to_string(), Some("a:ios".to_string())), ("dt".to_string(), None)]
+        );
+        assert_eq!(partition_of("part-0.parquet"), vec![]);
+        assert_eq!(unescape("100%"), "100%");
+    }
+
+    #[test]
+    fn hidden_components_are_not_data() {
+        assert!(is_visible("dt=1/part-0.parquet"));
+        assert!(!is_visible("dt=1/_SUCCESS"));
+        assert!(!is_visible("_temporary/0/part-0.parquet"));
+        assert!(!is_visible("dt=1/.part-0.parquet.crc"));
+    }
+}

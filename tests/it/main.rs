@@ -1,0 +1,7 @@
+//! Integration tests: one binary so the workspace builds once. They run the real `lakescope` binary on
+//! the demo lakehouse and on tables the tests write, and compare its numbers with the formats' own
+//! reference readers (pyiceberg, deltalake, duckdb).
+
+mod support;
+
+mod cli_contract;
