@@ -315,6 +315,23 @@ mod tests {
         sources
     }
 
+    /// The desktop app runs facade calls on a multi-threaded runtime, which needs `Send` futures; a
+    /// reader whose future is not `Send` breaks the app's build, so pin it here where readers are tested.
+    #[test]
+    fn facade_futures_are_send_for_the_desktop_app() {
+        fn send<T: Send>(_: T) {}
+        let ls = Lakescope::new(Vec::new(), None);
+        let opts = ReadOptions::default();
+        let chart = ChartOptions::default();
+        send(Lakescope::start(&StartupOptions::default()));
+        send(ls.tables());
+        send(ls.table_page("t", &opts));
+        send(ls.table("t", &opts));
+        send(ls.history("t"));
+        send(ls.size_chart_svg("t", &chart));
+        send(ls.refresh());
+    }
+
     #[tokio::test]
     async fn start_uses_explicit_then_user_file_and_leaves_the_demo_dir_alone() {
         let d = tempfile::tempdir().unwrap();
