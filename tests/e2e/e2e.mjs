@@ -34,9 +34,16 @@ function cliJson(args) {
   return JSON.parse(out);
 }
 
+/** JSON with object keys sorted: objects coming back from the page do not keep key order. */
+function canonical(v) {
+  return JSON.stringify(v, (_, x) =>
+    x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort()) : x,
+  );
+}
+
 function assertEq(actual, expected, what) {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
+  const a = canonical(actual);
+  const e = canonical(expected);
   if (a !== e) throw new Error(`${what}: the app shows ${a}, the engine says ${e}`);
 }
 
@@ -261,6 +268,16 @@ async function setTheme(wd, want) {
   await wd.until(`return document.documentElement.dataset.theme === arguments[0];`, `theme ${want}`, 5000, want);
 }
 
+/** Readable at 125% zoom: the page still lays out without scrolling the window sideways. */
+async function checkZoom(wd, scenario) {
+  await wd.exec("document.documentElement.style.zoom = '1.25';");
+  await sleep(200);
+  const overflow = await wd.exec("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+  await shot(wd, scenario, "zoom-125");
+  await wd.exec("document.documentElement.style.zoom = '';");
+  assert(overflow <= 0, `at 125% zoom the window scrolls sideways by ${overflow}px`);
+}
+
 function pick(tables, format, preferred) {
   const of = tables.filter((t) => t.format === format);
   assert(of.length > 0, `the listing has no ${format} table: ${JSON.stringify(tables.map((t) => t.name))}`);
@@ -327,14 +344,8 @@ async function scenarioDemo() {
     await openWithQuickOpen(wd, parquet.split(".").at(-1), parquet);
     await checkTable(wd, scenario, sources, parquet, { screenshots: false });
 
-    // Readable at 125% zoom: the page still lays out (no horizontal overflow of the window).
     await openTab(wd, "overview");
-    await wd.exec("document.documentElement.style.zoom = '1.25';");
-    await sleep(200);
-    const overflow = await wd.exec("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
-    await shot(wd, scenario, "zoom-125");
-    await wd.exec("document.documentElement.style.zoom = '';");
-    assert(overflow <= 0, `at 125% zoom the window scrolls sideways by ${overflow}px`);
+    await checkZoom(wd, scenario);
 
     await wd.click('[data-testid="rail-settings"]');
     const origin = await wd.until(
@@ -393,10 +404,34 @@ async function scenarioLake() {
     await wd.keys(KEY.enter);
     await checkTable(wd, scenario, sources, target);
 
-    // Esc (outside a text box) returns to the list.
+    // Ctrl+K to an unpartitioned table: its numbers, and the Partitions tab says why it is empty.
+    const unpartitioned = pick(listed, "parquet", "mart_sales");
+    await openWithQuickOpen(wd, "mart_sales", unpartitioned);
+    await checkTable(wd, scenario, sources, unpartitioned, { screenshots: false });
+    await openTab(wd, "partitions");
+    await shot(wd, scenario, "unpartitioned");
+
+    // Dark theme across the list and a table page; zoom; Esc (outside a text box) returns to the list.
+    await setTheme(wd, "dark");
+    await openTab(wd, "storage");
+    await shot(wd, scenario, "dark-storage");
+    await openTab(wd, "overview");
+    await checkZoom(wd, scenario);
     await wd.click('[data-testid="table-name"]');
     await wd.keys(KEY.escape);
     await wd.waitFor('[data-testid="table-list"]');
+    await wd.click('[data-testid="filter"]');
+    await wd.keys(KEY.escape);
+    await wd.until(`return document.querySelectorAll('[data-testid="table-row"]').length === arguments[0];`, "the filter cleared by Esc", 5000, listed.length);
+    await shot(wd, scenario, "dark-list");
+
+    await wd.click('[data-testid="rail-settings"]');
+    const origin = await wd.until(
+      `const e = document.querySelector('[data-testid="sources-origin"]'); return e && e.dataset.origin;`,
+      "settings",
+    );
+    assertEq(origin, "explicit", "sources origin with LAKESCOPE_SOURCES");
+    await shot(wd, scenario, "dark-settings");
   } catch (e) {
     await shot(wd, scenario, "FAILED").catch(() => {});
     throw e;

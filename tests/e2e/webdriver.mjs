@@ -1,9 +1,9 @@
 // A minimal W3C WebDriver client over fetch: enough to drive the app through tauri-driver, which
 // forwards to WebKitGTK's WebKitWebDriver. No dependencies, so the E2E needs nothing but Node.
 
-import { writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 
-const ELEMENT = "element-6066-11e4-a07c-00ec0bbe5b8b";
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 export const KEY = { enter: "\uE007", escape: "\uE00C", down: "\uE015", up: "\uE014", control: "\uE009" };
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -97,9 +97,15 @@ export class WebDriver {
     await this.req("DELETE", "/session/:sid/actions").catch(() => {});
   }
 
+  /**
+   * Save the window's pixels as PNG. WebKitWebDriver's own screenshot command never answers under
+   * Xvfb here, so the window's rectangle is grabbed from the X display instead (ImageMagick `import`):
+   * exactly what a user would see, decorations aside.
+   */
   async screenshot(file) {
-    const b64 = await this.req("GET", "/session/:sid/screenshot");
-    writeFileSync(file, Buffer.from(b64, "base64"));
+    const r = await this.req("GET", "/session/:sid/window/rect");
+    const crop = `${r.width}x${r.height}+${Math.max(0, r.x)}+${Math.max(0, r.y)}`;
+    execFileSync("import", ["-window", "root", "-crop", crop, "+repage", file]);
     return file;
   }
 }
