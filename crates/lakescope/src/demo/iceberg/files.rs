@@ -87,29 +87,22 @@ pub(super) async fn write_data_file(
 ) -> Result<(DataFile, PathBuf)> {
     let what = || format!("writing {}/data/…/{file_name}", target.table_url);
     let arrow_schema = Arc::new(iceberg::arrow::schema_to_arrow_schema(target.schema).with_context(what)?);
-    if arrow_schema.fields().len() != batch.num_columns() {
-        return Err(Error::internal(format!(
-            "{}: batch has {} columns, schema {} has {}",
-            what(),
-            batch.num_columns(),
-            target.schema.schema_id(),
-            arrow_schema.fields().len()
-        )));
-    }
-    // Same values, but typed and annotated (field ids, `+00:00` time zone) as the Iceberg schema says.
-    let columns: Vec<ArrayRef> = batch
-        .columns()
+    // Same values, typed and annotated (field ids, `+00:00` time zone) as the Iceberg schema says; a
+    // column the rows predate (a file rewritten after a schema change) is written as nulls, as engines do.
+    let columns: Vec<ArrayRef> = arrow_schema
+        .fields()
         .iter()
-        .zip(arrow_schema.fields())
-        .map(|(col, field)| {
-            if col.data_type() == field.data_type() {
-                Ok(col.clone())
-            } else {
-                arrow::compute::cast(col, field.data_type()).map_err(Error::from)
-            }
+        .map(|field| match batch.column_by_name(field.name()) {
+            Some(col) if col.data_type() == field.data_type() => Ok(col.clone()),
+            Some(col) => arrow::compute::cast(col, field.data_type()).map_err(Error::from),
+            None if field.is_nullable() => Ok(arrow::array::new_null_array(field.data_type(), batch.num_rows())),
+            None => Err(Error::internal(format!("rows have no value for required column {}", field.name()))),
         })
         .collect::<Result<_>>()
         .with_context(what)?;
+    if batch.num_columns() > columns.len() {
+        return Err(Error::internal(format!("{}: rows have columns the schema does not", what())));
+    }
     let batch = RecordBatch::try_new(arrow_schema, columns).with_context(what)?;
 
     let props = WriterProperties::builder().set_compression(Compression::ZSTD(ZstdLevel::default())).build();

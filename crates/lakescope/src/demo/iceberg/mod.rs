@@ -72,3 +72,6 @@ pub async fn write_table(warehouse: &Path, catalog_db: &Path, t: &TableRecipe, p
 fn fnv64(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }
+
+#[cfg(test)]
+mod tests;

@@ -339,7 +339,7 @@ impl TableWriter {
         if let Some(dir) = meta_path.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
-        std::fs::write(&meta_path, serde_json::to_vec(&metadata)?).with_context(|| format!("writing {meta_url}"))?;
+        std::fs::write(&meta_path, canonical_json(&metadata)?).with_context(|| format!("writing {meta_url}"))?;
         written.push(meta_path);
         for p in &written {
             set_mtime(p, c.timestamp_ms)?;
@@ -355,6 +355,18 @@ impl TableWriter {
         self.files_by_day.entry(added_day).or_default().extend(added.iter().map(|(f, _)| f.file_path().to_string()));
         Ok(())
     }
+}
+
+/// Metadata JSON in a stable order: the crate keeps snapshots, schemas and summaries in hash maps, and
+/// the same plan should write the same bytes.
+fn canonical_json(m: &TableMetadata) -> Result<Vec<u8>> {
+    let mut v = serde_json::to_value(m)?;
+    for (list, key) in [("snapshots", "sequence-number"), ("schemas", "schema-id"), ("partition-specs", "spec-id"), ("sort-orders", "order-id")] {
+        if let Some(items) = v.get_mut(list).and_then(|x| x.as_array_mut()) {
+            items.sort_by_key(|x| x.get(key).and_then(|k| k.as_i64()));
+        }
+    }
+    Ok(serde_json::to_vec(&v)?)
 }
 
 /// What the manifest list writer assigns to a manifest written by this commit, kept for carrying it on.

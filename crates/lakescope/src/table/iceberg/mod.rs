@@ -27,14 +27,15 @@ use manifests::{Counts, ManifestSummary, PartitionAgg, PartitionKey};
 use metadata::Loaded;
 
 pub struct IcebergTable {
-    loaded: Loaded,
+    /// Boxed: parsed metadata is large and `Table` holds readers of every format by value.
+    loaded: Box<Loaded>,
 }
 
 impl IcebergTable {
     /// Open the table rooted at `root` (or at the `metadata.json` itself). `metadata_location`, when a
     /// catalog knows it, names the current metadata file and wins over any guess.
     pub async fn open(root: Location, metadata_location: Option<&str>) -> Result<Self> {
-        Ok(IcebergTable { loaded: metadata::load(root, metadata_location).await? })
+        Ok(IcebergTable { loaded: Box::new(metadata::load(root, metadata_location).await?) })
     }
 
     pub async fn info(&self, opts: &ReadOptions) -> Result<TableInfo> {
