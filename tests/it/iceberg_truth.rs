@@ -49,7 +49,7 @@ fn assert_agrees(what: &str, ours: &Value, history: &Value, py: &Value) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| json!({"name": f["name"], "type": f["type"], "nullable": f["nullable"]}))
+        .map(|f| json!({"name": f["name"], "type": f["type"], "nullable": f["nullable"], "comment": f["comment"]}))
         .collect();
     assert_eq!(Value::from(schema), py["schema"], "{what}: schema");
     for (k, v) in py["properties"].as_object().unwrap() {
@@ -189,6 +189,7 @@ fn table_written_by_pyiceberg_reads_the_same_by_catalog_directory_and_metadata_f
         assert!(ours["warnings"].to_string().contains("partition spec evolved"), "{target}: {}", ours["warnings"]);
         assert_eq!(ours["schema"].as_array().unwrap().last().unwrap()["name"], "note", "{target}: evolved schema");
         assert_eq!(ours["owner"], "lab-team");
+        assert_eq!(ours["schema"][2]["comment"], "order amount in EUR", "{target}: column doc");
     }
 }
 

@@ -122,7 +122,8 @@ def table_doc(tbl, scan):
         # An unpartitioned table has no partition rows (one tuple with no fields).
         "partitions": [] if all(not k for k in parts) else
         [{"values": dict(k), **v} for k, v in sorted(parts.items(), key=lambda kv: str(kv[0]))],
-        "schema": [{"name": f.name, "type": str(f.field_type), "nullable": not f.required} for f in tbl.schema().fields],
+        "schema": [{"name": f.name, "type": str(f.field_type), "nullable": not f.required, "comment": f.doc}
+                   for f in tbl.schema().fields],
         "properties": dict(md.properties),
         "history": history,
         "versions": len(md.snapshots),
@@ -218,7 +219,7 @@ def write_doc(base):
     schema = Schema(
         NestedField(1, "id", LongType(), required=True),
         NestedField(2, "region", StringType(), required=False),
-        NestedField(3, "amount", DoubleType(), required=False),
+        NestedField(3, "amount", DoubleType(), required=False, doc="order amount in EUR"),
         NestedField(4, "day", DateType(), required=False),
     )
     spec = PartitionSpec(PartitionField(source_id=4, field_id=1000, transform=IdentityTransform(), name="day"))

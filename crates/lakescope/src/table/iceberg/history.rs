@@ -118,23 +118,22 @@ pub(super) async fn scan(
         return Ok(HashMap::new());
     }
     let wanted = snaps.iter().map(|s| (s.snapshot_id(), s.manifest_list().to_string())).collect();
-    let mut lists = HashMap::new();
-    for (id, list) in manifests::read_lists(root, wanted, m.format_version()).await {
-        let list = list.map_err(|e| e.context(format!("snapshot {id}")))?;
-        lists.insert(id, list);
-    }
-    let all = lists.values().flat_map(|l| l.iter().cloned()).collect();
-    let mut read: HashMap<String, Arc<ManifestSummary>> = HashMap::new();
-    for (path, summary) in manifests::read_manifests(root, all, &HashMap::new()).await {
+    let lists = manifests::read_lists(root, wanted, m.format_version()).await;
+    let mut read: HashMap<Arc<str>, Arc<ManifestSummary>> = HashMap::new();
+    for (path, summary) in manifests::read_manifests(root, lists.manifests.iter(), &HashMap::new()).await {
         read.insert(path, summary?);
     }
-    Ok(lists
+    let mut by_snapshot = HashMap::new();
+    for (id, list) in lists.by_snapshot {
+        by_snapshot.insert(id, list.map_err(|e| e.context(format!("snapshot {id}")))?);
+    }
+    Ok(by_snapshot
         .into_iter()
         .map(|(id, list)| {
             let mut totals = Counts::default();
             let mut changes = manifests::Changes::default();
             for mf in list.iter() {
-                let Some(s) = read.get(&mf.manifest_path) else { continue };
+                let Some(s) = read.get(mf) else { continue };
                 totals.merge(&s.data);
                 if let Some(c) = s.changes.get(&id) {
                     changes.added.merge(&c.added);

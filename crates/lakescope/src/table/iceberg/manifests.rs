@@ -2,7 +2,7 @@
 //! readers, then reduced at once to what the table page needs, so a table with many snapshots costs one
 //! small summary per distinct manifest rather than every entry held in memory.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use futures::StreamExt;
@@ -78,32 +78,51 @@ pub(super) async fn read_list(root: &Location, path: &str, version: FormatVersio
     Ok(list.consume_entries().into_iter().collect())
 }
 
-/// Read the manifest lists of `snapshots` (id, list path), concurrently. Missing or broken lists are
-/// returned as errors per snapshot, so one bad old snapshot does not hide the others.
-pub(super) async fn read_lists(
-    root: &Location,
-    snapshots: Vec<(i64, String)>,
-    version: FormatVersion,
-) -> HashMap<i64, Result<Arc<Vec<ManifestFile>>>> {
-    futures::stream::iter(snapshots.into_iter().map(|(id, path)| async move {
-        (id, read_list(root, &path, version).await.map(Arc::new))
-    }))
-    .buffer_unordered(CONCURRENCY)
-    .collect()
-    .await
+/// The manifest lists of many snapshots, reduced to what they reference: manifest paths (shared, so
+/// a manifest carried through hundreds of snapshots costs one string) and each distinct manifest once.
+#[derive(Default)]
+pub(super) struct Lists {
+    /// Per snapshot: its manifests, or why its list could not be read.
+    pub by_snapshot: HashMap<i64, Result<Vec<Arc<str>>>>,
+    /// Every distinct manifest any list names.
+    pub manifests: HashMap<Arc<str>, ManifestFile>,
 }
 
-/// Read and reduce each distinct manifest once. `snapshot_ms` dates the snapshots that added files.
-pub(super) async fn read_manifests(
+/// Read the manifest lists of `snapshots` (id, list path), concurrently, folding each into [`Lists`]
+/// as it arrives. A missing or broken list is an error for that snapshot only.
+pub(super) async fn read_lists(root: &Location, snapshots: Vec<(i64, String)>, version: FormatVersion) -> Lists {
+    let mut out = Lists::default();
+    let mut stream = futures::stream::iter(snapshots.into_iter().map(|(id, path)| async move {
+        (id, read_list(root, &path, version).await)
+    }))
+    .buffer_unordered(CONCURRENCY);
+    while let Some((id, list)) = stream.next().await {
+        let paths = list.map(|files| {
+            files
+                .into_iter()
+                .map(|f| match out.manifests.get_key_value(f.manifest_path.as_str()) {
+                    Some((k, _)) => k.clone(),
+                    None => {
+                        let k: Arc<str> = Arc::from(f.manifest_path.as_str());
+                        out.manifests.insert(k.clone(), f);
+                        k
+                    }
+                })
+                .collect()
+        });
+        out.by_snapshot.insert(id, paths);
+    }
+    out
+}
+
+/// Read and reduce each manifest once. `snapshot_ms` dates the snapshots that added files.
+pub(super) async fn read_manifests<'a>(
     root: &Location,
-    manifests: Vec<ManifestFile>,
+    manifests: impl Iterator<Item = (&'a Arc<str>, &'a ManifestFile)>,
     snapshot_ms: &HashMap<i64, i64>,
-) -> HashMap<String, Result<Arc<ManifestSummary>>> {
-    let mut seen = HashSet::new();
-    let unique: Vec<ManifestFile> = manifests.into_iter().filter(|m| seen.insert(m.manifest_path.clone())).collect();
-    futures::stream::iter(unique.into_iter().map(|m| async move {
-        let summary = read_manifest(root, &m, snapshot_ms).await.map(Arc::new);
-        (m.manifest_path, summary)
+) -> HashMap<Arc<str>, Result<Arc<ManifestSummary>>> {
+    futures::stream::iter(manifests.map(|(path, m)| async move {
+        (path.clone(), read_manifest(root, m, snapshot_ms).await.map(Arc::new))
     }))
     .buffer_unordered(CONCURRENCY)
     .collect()

@@ -56,13 +56,12 @@ impl IcebergTable {
         let snapshot_ms: HashMap<i64, i64> = m.snapshots().map(|s| (s.snapshot_id(), s.timestamp_ms())).collect();
         let current = m.current_snapshot().cloned();
         let wanted = m.snapshots().map(|s| (s.snapshot_id(), s.manifest_list().to_string())).collect();
-        let mut lists: HashMap<i64, Vec<String>> = HashMap::new();
-        let mut manifest_files = Vec::new();
-        for (id, list) in manifests::read_lists(&l.root, wanted, m.format_version()).await {
+        let all = manifests::read_lists(&l.root, wanted, m.format_version()).await;
+        let mut lists: HashMap<i64, Vec<Arc<str>>> = HashMap::new();
+        for (id, list) in all.by_snapshot {
             match list {
                 Ok(list) => {
-                    lists.insert(id, list.iter().map(|f| f.manifest_path.clone()).collect());
-                    manifest_files.extend(list.iter().cloned());
+                    lists.insert(id, list);
                 }
                 Err(e) if Some(id) == current.as_ref().map(|s| s.snapshot_id()) => {
                     return Err(e.context(format!("current snapshot {id} of {}", l.file)));
@@ -70,10 +69,10 @@ impl IcebergTable {
                 Err(e) => warnings.push(format!("snapshot {id}: {}; its files are not accounted for", e.message)),
             }
         }
-        let mut read: HashMap<String, Arc<ManifestSummary>> = HashMap::new();
-        let current_manifests: BTreeSet<&String> =
+        let current_manifests: BTreeSet<&Arc<str>> =
             current.as_ref().and_then(|s| lists.get(&s.snapshot_id())).into_iter().flatten().collect();
-        for (path, summary) in manifests::read_manifests(&l.root, manifest_files, &snapshot_ms).await {
+        let mut read: HashMap<Arc<str>, Arc<ManifestSummary>> = HashMap::new();
+        for (path, summary) in manifests::read_manifests(&l.root, all.manifests.iter(), &snapshot_ms).await {
             match summary {
                 Ok(s) => {
                     read.insert(path, s);
@@ -82,6 +81,7 @@ impl IcebergTable {
                 Err(e) => warnings.push(format!("{}; files only it references are not accounted for", e.message)),
             }
         }
+        drop(all.manifests);
 
         // Current totals and partitions from the current snapshot's manifests.
         let mut scan = Counts::default();

@@ -30,8 +30,8 @@ pub(super) const ORPHAN_MIN_AGE_MS: i64 = 3 * 86_400_000;
 
 /// What each snapshot references: its manifest list and manifests (as listed), when they could be read.
 pub(super) struct References<'a> {
-    pub lists: &'a HashMap<i64, Vec<String>>,
-    pub manifests: &'a HashMap<String, Arc<ManifestSummary>>,
+    pub lists: &'a HashMap<i64, Vec<Arc<str>>>,
+    pub manifests: &'a HashMap<Arc<str>, Arc<ManifestSummary>>,
 }
 
 #[derive(Default)]
@@ -58,7 +58,7 @@ pub(super) fn breakdown(loaded: &Loaded, listing: &[FileEntry], refs: &Reference
             r.meta.extend(stats.get(&id).into_iter().flatten().cloned());
             for mp in refs.lists.get(&id).into_iter().flatten() {
                 r.meta.insert(rel(mp));
-                if let Some(ms) = refs.manifests.get(mp) {
+                if let Some(ms) = refs.manifests.get(mp.as_ref()) {
                     r.data.extend(ms.live_paths.iter().map(|p| rel(p)));
                 }
             }
