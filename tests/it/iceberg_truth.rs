@@ -219,7 +219,8 @@ fn reclaimable_bytes_match_pyiceberg_expiry_and_orphan_listing() {
     let old_size = std::fs::metadata(&old_orphan).unwrap().len();
 
     let mut seen = Vec::new();
-    for (label, as_of_ms) in [("now", now), ("in 4 days", now + 4 * DAY_MS), ("in 30 days", now + 30 * DAY_MS)] {
+    let cases = [("now", now), ("in 4 days", now + 4 * DAY_MS), ("in 5½ days", now + 11 * DAY_MS / 2), ("in 30 days", now + 30 * DAY_MS)];
+    for (label, as_of_ms) in cases {
         let as_of = rfc3339(as_of_ms);
         let ours = cli_json(&["--sources", &lab.sources, "--as-of", &as_of, "table", "lab.lab.events"]);
         let r = reclaim(uri, wh, "lab", "lab.events", &as_of);
@@ -228,10 +229,12 @@ fn reclaimable_bytes_match_pyiceberg_expiry_and_orphan_listing() {
     }
     // Now: every snapshot is younger than the 5-day default, so only the old failed-job file goes.
     assert_eq!(seen[0], ("now", old_size, 0), "{seen:?}");
-    // In 30 days every snapshot but the current one and the tagged first one expires, and all orphans
-    // are old enough.
+    // In 4 days every snapshot is still within the 5-day default; past 5 days every snapshot but the
+    // current one and the tagged first one expires, and all orphans are old enough.
     let snapshots = lab.doc["snapshots"].as_u64().unwrap();
+    assert_eq!(seen[1].2, 0, "{seen:?}");
     assert_eq!(seen[2].2, snapshots - 2, "{seen:?}");
+    assert_eq!(seen[3].2, snapshots - 2, "{seen:?}");
     assert!(seen[2].1 > seen[1].1 && seen[1].1 >= seen[0].1, "{seen:?}");
 
     // gc.enabled=false: expire_snapshots and remove_orphan_files refuse, nothing is reclaimable.
