@@ -1,5 +1,6 @@
 //! Human-readable output: aligned columns, human units, exact values where they matter.
 
+use lakescope::bench::{human_secs, history::Report};
 use lakescope::model::{HistoryRow, TableInfo, TableRef};
 use lakescope::units;
 use lakescope::Result;
@@ -126,5 +127,31 @@ pub fn history(rows: &[HistoryRow]) -> Result<()> {
             })
             .collect(),
     );
+    Ok(())
+}
+
+pub fn bench(r: &Report) -> Result<()> {
+    let rows = |cs: &[lakescope::bench::Comparison]| -> Vec<Vec<String>> {
+        cs.iter()
+            .map(|c| {
+                vec![
+                    c.subject.clone(),
+                    format!("{} {}", c.ours, human_secs(c.ours_seconds)),
+                    format!("{} {}", c.reference_tool, human_secs(c.reference_seconds)),
+                    format!("{:.0}x", c.ratio),
+                ]
+            })
+            .collect()
+    };
+    println!("In process (median of {} runs; Python import time excluded):", r.runs);
+    grid(&["TABLE", "OURS", "REFERENCE", "FASTER"], rows(&r.in_process));
+    if !r.end_to_end.is_empty() {
+        println!();
+        println!("End to end (whole processes, as a user runs them):");
+        grid(&["TABLE", "OURS", "REFERENCE", "FASTER"], rows(&r.end_to_end));
+    }
+    for (tool, s) in &r.reference_import_seconds {
+        println!("({tool} import: {})", human_secs(*s));
+    }
     Ok(())
 }

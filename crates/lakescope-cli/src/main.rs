@@ -52,6 +52,9 @@ enum Command {
     },
     /// Show a table's versions / snapshots, oldest first.
     History { target: String },
+    /// Measure against the tool a user would otherwise run, side by side (use a release build).
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Render a chart to an SVG or PNG file.
     Chart {
         #[arg(value_enum)]
@@ -65,6 +68,20 @@ enum Command {
         width: u32,
         #[arg(long, default_value_t = 320)]
         height: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// History with per-version totals: ours vs pyiceberg / deltalake on tables with many versions.
+    History {
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        #[arg(long, default_value_t = 365)]
+        min_versions: usize,
+        /// Python with pyiceberg and deltalake (default: $LAKESCOPE_PYTHON, ./.venv, python3).
+        #[arg(long)]
+        python: Option<PathBuf>,
     },
 }
 
@@ -138,6 +155,25 @@ async fn run(cli: Cli) -> Result<()> {
             let ls = open_sources(cli.sources)?;
             let rows = ls.history(&target).await?;
             if cli.json { print_json(&rows) } else { human::history(&rows) }
+        }
+        Command::Bench(BenchCommand::History { runs, min_versions, python }) => {
+            let sources_file = match cli.sources {
+                Some(p) => p,
+                None => {
+                    let dir = lakescope::sources::default_demo_dir();
+                    let info = lakescope::demo::build(&DemoOptions { dir, anchor: None, force: false }).await?;
+                    PathBuf::from(info.sources_file)
+                }
+            };
+            let opts = lakescope::bench::history::Options {
+                sources_file,
+                python: lakescope::bench::find_python(python.as_deref()),
+                runs: runs.max(1),
+                min_versions,
+                cli: std::env::current_exe().ok(),
+            };
+            let report = lakescope::bench::history::run(&opts).await?;
+            if cli.json { print_json(&report) } else { human::bench(&report) }
         }
         Command::Chart { kind: ChartKind::Size, target, out, theme, width, height } => {
             let ls = open_sources(cli.sources)?;

@@ -4,6 +4,7 @@
 //! this crate knows nothing about either.
 
 pub mod api;
+pub mod bench;
 pub mod catalog;
 pub mod charts;
 pub mod demo;

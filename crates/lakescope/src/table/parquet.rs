@@ -83,7 +83,7 @@ impl ParquetTable {
                 }
             }
         }
-        roles.extend(other.iter().map(|f| (*f, FileRole::Metadata, false)));
+        roles.extend(other.iter().map(|f| (*f, hidden_role(&f.path), false)));
         let storage: StorageBreakdown = summarize(roles);
 
         let partition_columns: Vec<String> =
@@ -140,6 +140,15 @@ impl ParquetTable {
     }
 }
 
+/// Job markers and checksums are the directory's own metadata; anything else hidden (an abandoned
+/// `_temporary/` attempt, a `.spark-staging` dir) is left-over data nothing reads: an orphan.
+fn hidden_role(path: &str) -> FileRole {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let in_hidden_dir = path.split('/').rev().skip(1).any(|c| c.starts_with('_') || c.starts_with('.'));
+    let marker = matches!(name, "_SUCCESS" | "_metadata" | "_common_metadata") || name.ends_with(".crc");
+    if marker && !in_hidden_dir { FileRole::Metadata } else { FileRole::Orphan }
+}
+
 /// Data files are those with no hidden path component (`_…` or `.…`), as Spark and Hive decide.
 pub fn is_visible(path: &str) -> bool {
     path.split('/').all(|c| !c.starts_with('_') && !c.starts_with('.'))
@@ -190,6 +199,14 @@ mod tests {
         );
         assert_eq!(partition_of("part-0.parquet"), vec![]);
         assert_eq!(unescape("100%"), "100%");
+    }
+
+    #[test]
+    fn markers_are_metadata_and_abandoned_attempts_are_orphans() {
+        assert_eq!(hidden_role("dt=1/_SUCCESS"), FileRole::Metadata);
+        assert_eq!(hidden_role("dt=1/.part-0.parquet.crc"), FileRole::Metadata);
+        assert_eq!(hidden_role("_temporary/0/part-9.parquet"), FileRole::Orphan);
+        assert_eq!(hidden_role(".spark-staging-1/x"), FileRole::Orphan);
     }
 
     #[test]

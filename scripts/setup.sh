@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Install what Lakescope's build, app and tests need and is missing on this machine (Debian 12):
+# system packages for Tauri v2 and headless runs, the Python venv with the reference tools, the UI's npm
+# packages, and tauri-driver. Safe to run again: it only installs what is missing.
+#
+#   scripts/setup.sh            everything
+#   scripts/setup.sh --app      only what running the app needs (no reference tools, no tauri-driver)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-all}"
+
+log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+
+# --- system packages ------------------------------------------------------------------------------
+apt_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libsoup-3.0-dev
+  build-essential pkg-config libssl-dev libxdo-dev file xvfb webkit2gtk-driver imagemagick)
+missing=()
+for p in "${apt_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing system packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# --- Rust -----------------------------------------------------------------------------------------
+command -v cargo >/dev/null || { echo "cargo not found: install Rust (rustup) first" >&2; exit 1; }
+
+# --- UI packages ----------------------------------------------------------------------------------
+if [ -f ui/package-lock.json ]; then
+  if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+    log "installing UI packages (npm ci)"
+    (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
+[ "$mode" = "--app" ] && exit 0
+
+# --- reference tools (pyiceberg, deltalake, duckdb) in .venv --------------------------------------
+if [ ! -x .venv/bin/python ]; then
+  log "creating .venv"
+  python3 -m venv .venv
+fi
+if ! .venv/bin/python - <<'PY' 2>/dev/null
+import importlib.metadata as m, re, sys
+for line in open("tests/py/requirements.txt"):
+    line = line.split("#")[0].strip()
+    if not line:
+        continue
+    name, ver = line.split("==")
+    if m.version(re.sub(r"\[.*\]", "", name)) != ver:
+        sys.exit(1)
+PY
+then
+  log "installing reference tools into .venv"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r tests/py/requirements.txt
+fi
+
+# --- tauri-driver for the E2E tests ----------------------------------------------------------------
+if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+  log "installing tauri-driver"
+  cargo install tauri-driver --locked -q
+fi
+log "ready"
