@@ -22,9 +22,27 @@ pub(super) struct Loaded {
     pub metadata: TableMetadata,
     /// The metadata file as an absolute location (URL or path), for messages and for matching.
     pub file: String,
-    /// All branches and tags (the iceberg crate keeps them private).
-    pub refs: BTreeMap<String, SnapshotReference>,
+    /// The metadata file as read, for what the iceberg crate keeps private (see [`Loaded::refs`]).
+    raw: bytes::Bytes,
     pub warnings: Vec<String>,
+}
+
+impl Loaded {
+    /// All branches and tags as written; without a `refs` map (v1 tables), `main` points at the current
+    /// snapshot. Parsed on demand: history does not need them, and it should cost one parse.
+    pub(super) fn refs(&self) -> BTreeMap<String, SnapshotReference> {
+        #[derive(Deserialize)]
+        struct RefsOnly {
+            #[serde(default)]
+            refs: Option<BTreeMap<String, SnapshotReference>>,
+        }
+        let mut refs = serde_json::from_slice::<RefsOnly>(&self.raw).ok().and_then(|r| r.refs).unwrap_or_default();
+        if let Some(id) = self.metadata.current_snapshot_id() {
+            refs.entry(MAIN_BRANCH.to_string())
+                .or_insert_with(|| SnapshotReference::new(id, SnapshotRetention::branch(None, None, None)));
+        }
+        refs
+    }
 }
 
 /// Find and parse the current metadata of the table at `root` (a table directory or a metadata file).
@@ -43,8 +61,7 @@ pub(super) async fn load(root: Location, metadata_location: Option<&str>) -> Res
     };
     let bytes = root.resolve_absolute(&file)?.read("").await?;
     let metadata = parse(&bytes, &file)?;
-    let refs = refs_of(&bytes, &metadata);
-    Ok(Loaded { root, metadata, file, refs, warnings })
+    Ok(Loaded { root, metadata, file, raw: bytes, warnings })
 }
 
 /// Parse metadata JSON with the iceberg crate; anything it rejects is corrupt, named by `file`.
@@ -54,21 +71,6 @@ pub(super) fn parse(bytes: &[u8], file: &str) -> Result<TableMetadata> {
     }
     serde_json::from_slice::<TableMetadata>(bytes)
         .map_err(|e| Error::corrupt(format!("{file} is not valid Iceberg table metadata: {e}")).with_source(e))
-}
-
-/// The `refs` map as written; without one (v1 tables), `main` points at the current snapshot.
-fn refs_of(bytes: &[u8], metadata: &TableMetadata) -> BTreeMap<String, SnapshotReference> {
-    #[derive(Deserialize)]
-    struct RefsOnly {
-        #[serde(default)]
-        refs: Option<BTreeMap<String, SnapshotReference>>,
-    }
-    let mut refs = serde_json::from_slice::<RefsOnly>(bytes).ok().and_then(|r| r.refs).unwrap_or_default();
-    if let Some(id) = metadata.current_snapshot_id() {
-        refs.entry(MAIN_BRANCH.to_string())
-            .or_insert_with(|| SnapshotReference::new(id, SnapshotRetention::branch(None, None, None)));
-    }
-    refs
 }
 
 /// The version number in a metadata file name: `00042-<uuid>.metadata.json`, `v42.metadata.json`

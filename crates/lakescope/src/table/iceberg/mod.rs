@@ -169,8 +169,9 @@ impl IcebergTable {
                 l.root.display()
             ));
         }
-        let storage = storage::breakdown(l, &listing, &storage::References { lists: &lists, manifests: &read }, opts.as_of_ms);
-        if expiry::retained(m, &l.refs, opts.as_of_ms).is_none() {
+        let refs = l.refs();
+        let storage = storage::breakdown(l, &refs, &listing, &storage::References { lists: &lists, manifests: &read }, opts.as_of_ms);
+        if expiry::retained(m, &refs, opts.as_of_ms).is_none() {
             warnings.push("gc.enabled=false: expire_snapshots and remove_orphan_files refuse to delete files".into());
         }
 

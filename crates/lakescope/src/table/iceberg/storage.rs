@@ -15,8 +15,10 @@
 //! statistics files — plus orphans under `data/` or `metadata/` with no hidden path component and a
 //! modification time before as-of − 3 days (the `older_than` default of `remove_orphan_files`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
+
+use iceberg::spec::SnapshotReference;
 
 use super::expiry;
 use super::manifests::ManifestSummary;
@@ -40,7 +42,13 @@ struct Reach {
     data: HashSet<String>,
 }
 
-pub(super) fn breakdown(loaded: &Loaded, listing: &[FileEntry], refs: &References<'_>, as_of_ms: i64) -> StorageBreakdown {
+pub(super) fn breakdown(
+    loaded: &Loaded,
+    branches_and_tags: &BTreeMap<String, SnapshotReference>,
+    listing: &[FileEntry],
+    refs: &References<'_>,
+    as_of_ms: i64,
+) -> StorageBreakdown {
     let m = &loaded.metadata;
     let rel = |abs: &str| loaded.root.relative_of(abs).unwrap_or_else(|| abs.to_string());
     let mut stats: HashMap<i64, Vec<String>> = HashMap::new();
@@ -72,7 +80,7 @@ pub(super) fn breakdown(loaded: &Loaded, listing: &[FileEntry], refs: &Reference
     metadata_files.insert(rel(&loaded.file));
     metadata_files.insert(VERSION_HINT.to_string());
 
-    let after = expiry::retained(m, &loaded.refs, as_of_ms).map(|keep| reach_of(&mut keep.into_iter()));
+    let after = expiry::retained(m, branches_and_tags, as_of_ms).map(|keep| reach_of(&mut keep.into_iter()));
     let orphan_cutoff = as_of_ms.saturating_sub(ORPHAN_MIN_AGE_MS);
 
     let roles = listing.iter().map(|f| {
