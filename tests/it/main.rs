@@ -5,3 +5,4 @@
 mod support;
 
 mod cli_contract;
+mod delta_truth;

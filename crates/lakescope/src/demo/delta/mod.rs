@@ -30,6 +30,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use delta_kernel::checkpoint::{CheckpointSpec, V2CheckpointConfig};
 use delta_kernel::committer::FileSystemCommitter;
 use delta_kernel::engine::arrow_conversion::TryFromArrow;
 use delta_kernel::schema::{DataType as KernelType, StructField, StructType};
@@ -55,8 +56,22 @@ const ENGINE_INFO: &str = concat!("lakescope-demo/", env!("CARGO_PKG_VERSION"));
 
 type Engine = DefaultEngine<TokioMultiThreadExecutor>;
 
+/// Layout choices the demo itself does not use; tests take them to get column-mapped tables or v2
+/// checkpoints with sidecars from the same real writer.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Layout {
+    /// Extra table properties at creation (`delta.columnMapping.mode`, `delta.checkpointPolicy`, …).
+    pub properties: Vec<(String, String)>,
+    /// Write v2 checkpoints with sidecars of about this many file actions each.
+    pub sidecar_hint: Option<usize>,
+}
+
 /// Write the table `t` under `root` by replaying `plan`.
 pub async fn write_table(root: &Path, t: &TableRecipe, plan: &Plan) -> Result<()> {
+    write_table_with(root, t, plan, Layout::default()).await
+}
+
+pub(crate) async fn write_table_with(root: &Path, t: &TableRecipe, plan: &Plan, layout: Layout) -> Result<()> {
     let (root, t, plan) = (root.to_path_buf(), t.clone(), plan.clone());
     // The kernel's API is synchronous and blocks on its executor, nested (a checkpoint write inside a
     // read): it gets a thread of its own outside any runtime, and a multi-threaded runtime of its own.
@@ -69,7 +84,7 @@ pub async fn write_table(root: &Path, t: &TableRecipe, plan: &Plan) -> Result<()
                 .enable_all()
                 .build()
                 .map_err(Error::from)
-                .and_then(|rt| DemoWriter::new(root, &t, &plan, rt)?.write());
+                .and_then(|rt| DemoWriter::new(root, &t, &plan, rt, layout)?.write());
             tx.send(result).ok();
         })
         .map_err(|e| Error::from(e).context("starting the Delta demo writer"))?;
@@ -90,10 +105,11 @@ struct DemoWriter<'a> {
     pending: Vec<PathBuf>,
     /// `metaData.id`, seeded from the table name.
     table_id: String,
+    layout: Layout,
 }
 
 impl<'a> DemoWriter<'a> {
-    fn new(root: PathBuf, t: &'a TableRecipe, plan: &'a Plan, rt: tokio::runtime::Runtime) -> Result<Self> {
+    fn new(root: PathBuf, t: &'a TableRecipe, plan: &'a Plan, rt: tokio::runtime::Runtime, layout: Layout) -> Result<Self> {
         std::fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
         let url = Url::from_directory_path(&root)
             .map_err(|_| Error::invalid(format!("{} is not an absolute directory", root.display())))?;
@@ -101,7 +117,7 @@ impl<'a> DemoWriter<'a> {
         let executor = Arc::new(TokioMultiThreadExecutor::new(rt.handle().clone()));
         let engine = delta_kernel_default_engine::DefaultEngineBuilder::new(store).with_task_executor(executor).build();
         let table_id = backdate::seeded_uuid(&format!("{}.{}", t.namespace, t.name), u64::MAX);
-        Ok(DemoWriter { root, url, engine, rt, t, plan, by_day: BTreeMap::new(), pending: Vec::new(), table_id })
+        Ok(DemoWriter { root, url, engine, rt, t, plan, by_day: BTreeMap::new(), pending: Vec::new(), table_id, layout })
     }
 
     fn write(mut self) -> Result<()> {
@@ -140,6 +156,7 @@ impl<'a> DemoWriter<'a> {
         if let Some(days) = self.t.retention {
             props.push(("delta.deletedFileRetentionDuration".to_string(), format!("interval {days} days")));
         }
+        props.extend(self.layout.properties.iter().cloned());
         let mut builder = create_table(self.url.as_str(), schema, ENGINE_INFO).with_table_properties(props);
         if let Some(col) = self.partition_column() {
             builder = builder.with_data_layout(DataLayout::partitioned([col]));
@@ -220,9 +237,17 @@ impl<'a> DemoWriter<'a> {
         }
         if version > 0 && version % CHECKPOINT_INTERVAL == 0 {
             let snapshot = self.snapshot()?;
-            snapshot.checkpoint(&self.engine, None).with_context(|| format!("checkpointing version {version}"))?;
+            let spec = self.layout.sidecar_hint.map(|hint| {
+                CheckpointSpec::V2(V2CheckpointConfig::WithSidecar { file_actions_per_sidecar_hint: Some(hint) })
+            });
+            let sidecars = log.join("_sidecars");
+            let before = list_names(&sidecars);
+            snapshot.checkpoint(&self.engine, spec.as_ref()).with_context(|| format!("checkpointing version {version}"))?;
             set_mtime(&log.join(format!("{version:020}.checkpoint.parquet")), c.timestamp_ms)?;
             set_mtime(&log.join("_last_checkpoint"), c.timestamp_ms)?;
+            for name in list_names(&sidecars).difference(&before) {
+                set_mtime(&sidecars.join(name), c.timestamp_ms)?;
+            }
         }
         let next_ts = self.plan.commits.iter().map(|n| n.timestamp_ms).find(|&t| t > c.timestamp_ms).unwrap_or(i64::MAX);
         let due: Vec<_> =
@@ -243,6 +268,11 @@ impl<'a> DemoWriter<'a> {
     }
 }
 
+/// File names in `dir` (none when it does not exist).
+fn list_names(dir: &Path) -> std::collections::BTreeSet<std::ffi::OsString> {
+    std::fs::read_dir(dir).map(|rd| rd.filter_map(|e| Some(e.ok()?.file_name())).collect()).unwrap_or_default()
+}
+
 fn expect_committed<S: std::fmt::Debug>(result: CommitResult<S>, version: u64) -> Result<()> {
     match result {
         CommitResult::Committed(c) if c.commit_version() == version => Ok(()),
@@ -254,95 +284,4 @@ fn expect_committed<S: std::fmt::Debug>(result: CommitResult<S>, version: u64) -
 }
 
 #[cfg(test)]
-mod tests {
-    use std::collections::BTreeMap;
-
-    use super::*;
-    use crate::demo::plan::plan;
-    use crate::demo::recipe::Recipe;
-    use crate::table::delta::DeltaTable;
-    use crate::table::ReadOptions;
-
-    /// What the plan says the table holds after each commit: (files, rows).
-    fn expected_totals(p: &Plan) -> Vec<(u64, u64)> {
-        let mut by_day: BTreeMap<i32, Vec<u64>> = BTreeMap::new();
-        let mut out = Vec::new();
-        for c in &p.commits {
-            let rows = |files: &[super::super::FileBatch]| files.iter().map(|f| f.batch.num_rows() as u64).collect::<Vec<_>>();
-            match &c.action {
-                Action::Append { files } => by_day.entry(c.day).or_default().extend(rows(files)),
-                Action::Overwrite { files } => {
-                    by_day.clear();
-                    by_day.insert(c.day, rows(files));
-                }
-                Action::Delete { target_day, rewritten, .. } => {
-                    by_day.insert(*target_day, rows(rewritten));
-                }
-                Action::AddColumn { .. } => {}
-            }
-            let files = by_day.values().map(|v| v.len() as u64).sum();
-            let records = by_day.values().flatten().sum();
-            out.push((files, records));
-        }
-        out
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn every_bundled_delta_table_replays_to_its_plan() {
-        let r = Recipe::bundled();
-        let anchor = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        for t in r.tables.iter().filter(|t| t.format == crate::model::TableFormat::Delta) {
-            let p = plan(t, r.seed, anchor, false);
-            let root = dir.path().join(&t.name);
-            write_table(&root, t, &p).await.unwrap();
-            let loc = crate::storage::open(root.to_str().unwrap(), &Default::default()).unwrap();
-            let table = DeltaTable::open(loc).await.unwrap();
-            let history = table.history().await.unwrap();
-            assert_eq!(history.len(), p.commits.len(), "{}", t.name);
-            for ((row, c), (files, records)) in history.iter().zip(&p.commits).zip(expected_totals(&p)) {
-                assert_eq!(row.timestamp_ms, c.timestamp_ms, "{} v{}", t.name, row.version);
-                assert_eq!((row.data_files, row.records), (files, Some(records)), "{} v{}", t.name, row.version);
-                let op = match (&c.action, row.version) {
-                    (_, 0) => "CREATE TABLE",
-                    (Action::Append { .. } | Action::Overwrite { .. }, _) => "WRITE",
-                    (Action::Delete { .. }, _) => "DELETE",
-                    (Action::AddColumn { .. }, _) => "ALTER TABLE",
-                };
-                assert_eq!(row.operation, op, "{} v{}", t.name, row.version);
-            }
-            let info = table.info(&ReadOptions { as_of_ms: p.commits.last().unwrap().timestamp_ms }).await.unwrap();
-            assert_eq!(info.owner.as_deref(), Some(t.owner.as_str()));
-            assert_eq!(info.comment.as_deref(), Some(t.comment.as_str()));
-            assert_eq!(info.partition_columns.len(), usize::from(p.partitioned && p.shape.day_column().is_some()));
-            let log = std::fs::read_dir(root.join("_delta_log")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap());
-            let checkpoints: Vec<u64> =
-                log.filter_map(|n| n.strip_suffix(".checkpoint.parquet").map(|v| v.parse().unwrap())).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-            let last = p.commits.len() as u64 - 1;
-            assert_eq!(checkpoints, (1..=last / 10).map(|k| k * 10).collect::<Vec<_>>(), "{}", t.name);
-            // Orphans are real Parquet files nobody references.
-            assert_eq!(info.storage.orphan_bytes > 0, t.orphans > 0, "{}", t.name);
-        }
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn the_same_anchor_writes_the_same_bytes() {
-        let r = Recipe::bundled();
-        let t = r.tables.iter().find(|t| t.name == "usr_jdoe_ab_test").unwrap();
-        let p = plan(t, r.seed, chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(), false);
-        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        write_table(a.path(), t, &p).await.unwrap();
-        write_table(b.path(), t, &p).await.unwrap();
-        let files = |d: &Path| {
-            let loc = crate::storage::open(d.to_str().unwrap(), &Default::default()).unwrap();
-            let rt = tokio::runtime::Handle::current();
-            tokio::task::block_in_place(|| rt.block_on(loc.list_files())).unwrap()
-        };
-        let (fa, fb) = (files(a.path()), files(b.path()));
-        assert_eq!(fa, fb);
-        for f in &fa {
-            let (x, y) = (std::fs::read(a.path().join(&f.path)).unwrap(), std::fs::read(b.path().join(&f.path)).unwrap());
-            assert!(x == y, "{} differs between two builds", f.path);
-        }
-    }
-}
+mod tests;
