@@ -3,9 +3,9 @@
 //! overwrites, deletes, partitions, checkpoints, log cleanup, orphans and tombstones on both sides of
 //! the retention cut-off.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use crate::support::{cli, cli_json, demo, py_json, ANCHOR};
+use crate::support::{ANCHOR, cli, cli_json, demo, py_json};
 
 /// `file:///x/y` → `/x/y` (deltalake is given plain paths).
 fn local_path(location: &str) -> String {
@@ -21,7 +21,12 @@ fn demo_delta_tables() -> Vec<(String, String)> {
         .iter()
         .filter(|t| t["format"] == "delta")
         .map(|t| {
-            let name = format!("{}.{}.{}", t["source"].as_str().unwrap(), t["namespace"].as_str().unwrap(), t["name"].as_str().unwrap());
+            let name = format!(
+                "{}.{}.{}",
+                t["source"].as_str().unwrap(),
+                t["namespace"].as_str().unwrap(),
+                t["name"].as_str().unwrap()
+            );
             (name, local_path(t["location"].as_str().unwrap()))
         })
         .collect();
@@ -68,7 +73,11 @@ fn assert_agrees(what: &str, ours: &Value, history: &Value, truth: &Value) {
     assert_eq!(versions, truth_versions, "{what}: the versions history shows");
     for ((row, h), totals) in rows.iter().zip(truth_history).zip(truth["versions"].as_array().unwrap()) {
         let v = &row["version"];
-        assert_eq!(json!([row["timestamp_ms"], row["operation"]]), json!([h["timestamp_ms"], h["operation"]]), "{what} v{v}: history row");
+        assert_eq!(
+            json!([row["timestamp_ms"], row["operation"]]),
+            json!([h["timestamp_ms"], h["operation"]]),
+            "{what} v{v}: history row"
+        );
         assert_eq!(
             json!([row["data_files"], row["data_bytes"], row["records"]]),
             json!([totals["files"], totals["bytes"], totals["records"]]),
@@ -90,7 +99,12 @@ fn table_and_history(args_prefix: &[&str], target: &str, as_of: &str) -> (Value,
 fn every_demo_delta_table_agrees_with_deltalake() {
     let d = demo();
     let sources = d.sources_arg();
-    let anchor_ms = chrono::NaiveDate::parse_from_str(ANCHOR, "%Y-%m-%d").unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp_millis();
+    let anchor_ms = chrono::NaiveDate::parse_from_str(ANCHOR, "%Y-%m-%d")
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp_millis();
     for (name, path) in demo_delta_tables() {
         let (table, history) = table_and_history(&["--sources", &sources], &name, &now_rfc3339());
         let truth = py_json("delta_truth.py", &["summary", &path]);
@@ -98,7 +112,8 @@ fn every_demo_delta_table_agrees_with_deltalake() {
         assert_eq!(table["owner"], truth["configuration"]["owner"], "{name}: owner from the configuration");
 
         // Back-dating is what deltalake sees: months of daily commits ending by the anchor day, in order.
-        let times: Vec<i64> = truth["history"].as_array().unwrap().iter().map(|h| h["timestamp_ms"].as_i64().unwrap()).collect();
+        let times: Vec<i64> =
+            truth["history"].as_array().unwrap().iter().map(|h| h["timestamp_ms"].as_i64().unwrap()).collect();
         assert!(times.windows(2).all(|w| w[0] < w[1]), "{name}: commit times increase");
         assert!(*times.last().unwrap() < anchor_ms + 86_400_000, "{name}: no commit after the anchor day");
         assert!(times[0] < anchor_ms - 20 * 86_400_000, "{name}: history reaches weeks back");
@@ -155,7 +170,10 @@ fn a_table_written_by_deltalake_agrees_including_vacuum() {
     assert_eq!(table["storage"]["reclaimable_bytes"], vacuum["bytes"], "reclaimable = VACUUM FULL dry run: {due:?}");
 
     let s = &table["storage"];
-    let parts: i64 = ["live_bytes", "old_version_bytes", "orphan_bytes", "metadata_bytes"].iter().map(|k| s[k].as_i64().unwrap()).sum();
+    let parts: i64 = ["live_bytes", "old_version_bytes", "orphan_bytes", "metadata_bytes"]
+        .iter()
+        .map(|k| s[k].as_i64().unwrap())
+        .sum();
     assert_eq!(s["total_bytes"].as_i64().unwrap(), parts, "{s}");
     assert_eq!(s["live_bytes"], table["current"]["data_bytes"], "{s}");
     assert!(s["orphan_bytes"].as_i64().unwrap() > 0 && s["old_version_bytes"].as_i64().unwrap() > 0, "{s}");
@@ -173,7 +191,10 @@ fn after_log_cleanup_history_starts_at_the_oldest_checkpoint() {
     let truth = py_json("delta_truth.py", &["summary", &path]);
     assert_agrees("table after log cleanup", &table, &history, &truth);
     let first = history[0]["version"].as_i64().unwrap();
-    assert!(log.contains(&format!("{first:020}.checkpoint.parquet").as_str()), "history starts at a checkpoint: v{first}, {log:?}");
+    assert!(
+        log.contains(&format!("{first:020}.checkpoint.parquet").as_str()),
+        "history starts at a checkpoint: v{first}, {log:?}"
+    );
 }
 
 #[test]

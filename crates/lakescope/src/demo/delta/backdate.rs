@@ -107,6 +107,9 @@ mod tests {
         assert_eq!(rm, serde_json::json!({"remove": {"path": "a", "deletionTimestamp": 5, "size": 3}}));
         let mut md: Value = serde_json::json!({"metaData": {"id": "r", "createdTime": 99, "configuration": {}}});
         stamp_action(&mut md, &s);
-        assert_eq!(md, serde_json::json!({"metaData": {"id": "id", "createdTime": 1, "description": "d", "configuration": {}}}));
+        assert_eq!(
+            md,
+            serde_json::json!({"metaData": {"id": "id", "createdTime": 1, "description": "d", "configuration": {}}})
+        );
     }
 }

@@ -8,13 +8,13 @@ use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, Int64Array, StringArray};
 use arrow::record_batch::RecordBatch;
+use delta_kernel::EngineData;
 use delta_kernel::committer::FileSystemCommitter;
 use delta_kernel::engine::arrow_data::ArrowEngineData;
 use delta_kernel::engine_data::FilteredEngineData;
 use delta_kernel::expressions::Scalar;
 use delta_kernel::snapshot::SnapshotRef;
 use delta_kernel::transaction::{Transaction, WriteState};
-use delta_kernel::EngineData;
 
 use super::DemoWriter;
 use crate::demo::plan::{FileBatch, Orphan};
@@ -102,14 +102,14 @@ impl DemoWriter<'_> {
             found += selection.iter().filter(|s| **s).count();
             txn.remove_files(FilteredEngineData::try_new(batch, selection)?);
         }
-        if let Some(w) = &wanted {
-            if found != w.len() {
-                return Err(Error::internal(format!(
-                    "demo table {}: expected to remove {} live files, found {found}",
-                    self.t.name,
-                    w.len()
-                )));
-            }
+        if let Some(w) = &wanted
+            && found != w.len()
+        {
+            return Err(Error::internal(format!(
+                "demo table {}: expected to remove {} live files, found {found}",
+                self.t.name,
+                w.len()
+            )));
         }
         Ok(())
     }

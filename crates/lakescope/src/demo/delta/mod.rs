@@ -38,8 +38,8 @@ use delta_kernel::snapshot::{Snapshot, SnapshotRef};
 use delta_kernel::transaction::create_table::create_table;
 use delta_kernel::transaction::data_layout::DataLayout;
 use delta_kernel::transaction::{CommitResult, Transaction};
-use delta_kernel_default_engine::executor::tokio::TokioMultiThreadExecutor;
 use delta_kernel_default_engine::DefaultEngine;
+use delta_kernel_default_engine::executor::tokio::TokioMultiThreadExecutor;
 use url::Url;
 
 use super::plan::{Action, Commit, Plan};
@@ -109,7 +109,13 @@ struct DemoWriter<'a> {
 }
 
 impl<'a> DemoWriter<'a> {
-    fn new(root: PathBuf, t: &'a TableRecipe, plan: &'a Plan, rt: tokio::runtime::Runtime, layout: Layout) -> Result<Self> {
+    fn new(
+        root: PathBuf,
+        t: &'a TableRecipe,
+        plan: &'a Plan,
+        rt: tokio::runtime::Runtime,
+        layout: Layout,
+    ) -> Result<Self> {
         std::fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
         let url = Url::from_directory_path(&root)
             .map_err(|_| Error::invalid(format!("{} is not an absolute directory", root.display())))?;
@@ -117,7 +123,18 @@ impl<'a> DemoWriter<'a> {
         let executor = Arc::new(TokioMultiThreadExecutor::new(rt.handle().clone()));
         let engine = delta_kernel_default_engine::DefaultEngineBuilder::new(store).with_task_executor(executor).build();
         let table_id = backdate::seeded_uuid(&format!("{}.{}", t.namespace, t.name), u64::MAX);
-        Ok(DemoWriter { root, url, engine, rt, t, plan, by_day: BTreeMap::new(), pending: Vec::new(), table_id, layout })
+        Ok(DemoWriter {
+            root,
+            url,
+            engine,
+            rt,
+            t,
+            plan,
+            by_day: BTreeMap::new(),
+            pending: Vec::new(),
+            table_id,
+            layout,
+        })
     }
 
     fn write(mut self) -> Result<()> {
@@ -183,7 +200,8 @@ impl<'a> DemoWriter<'a> {
                 return expect_committed(txn.commit(&self.engine)?, version);
             }
             Action::Append { files } => {
-                let mut txn = snapshot.transaction(committer, &self.engine)?.with_operation("WRITE".into()).with_blind_append();
+                let mut txn =
+                    snapshot.transaction(committer, &self.engine)?.with_operation("WRITE".into()).with_blind_append();
                 let paths = self.add_all(&mut txn, files, "", c.timestamp_ms)?;
                 self.by_day.entry(c.day).or_default().extend(paths);
                 txn.commit(&self.engine)?
@@ -208,7 +226,13 @@ impl<'a> DemoWriter<'a> {
         expect_committed(result, version)
     }
 
-    fn add_all(&mut self, txn: &mut Transaction, files: &[super::FileBatch], suffix: &str, ts: i64) -> Result<Vec<String>> {
+    fn add_all(
+        &mut self,
+        txn: &mut Transaction,
+        files: &[super::FileBatch],
+        suffix: &str,
+        ts: i64,
+    ) -> Result<Vec<String>> {
         let ws = txn.write_state()?;
         let mut paths = Vec::with_capacity(files.len());
         for f in files {
@@ -235,21 +259,24 @@ impl<'a> DemoWriter<'a> {
         for p in std::mem::take(&mut self.pending) {
             set_mtime(&p, c.timestamp_ms)?;
         }
-        if version > 0 && version % CHECKPOINT_INTERVAL == 0 {
+        if version > 0 && version.is_multiple_of(CHECKPOINT_INTERVAL) {
             let snapshot = self.snapshot()?;
             let spec = self.layout.sidecar_hint.map(|hint| {
                 CheckpointSpec::V2(V2CheckpointConfig::WithSidecar { file_actions_per_sidecar_hint: Some(hint) })
             });
             let sidecars = log.join("_sidecars");
             let before = list_names(&sidecars);
-            snapshot.checkpoint(&self.engine, spec.as_ref()).with_context(|| format!("checkpointing version {version}"))?;
+            snapshot
+                .checkpoint(&self.engine, spec.as_ref())
+                .with_context(|| format!("checkpointing version {version}"))?;
             set_mtime(&log.join(format!("{version:020}.checkpoint.parquet")), c.timestamp_ms)?;
             set_mtime(&log.join("_last_checkpoint"), c.timestamp_ms)?;
             for name in list_names(&sidecars).difference(&before) {
                 set_mtime(&sidecars.join(name), c.timestamp_ms)?;
             }
         }
-        let next_ts = self.plan.commits.iter().map(|n| n.timestamp_ms).find(|&t| t > c.timestamp_ms).unwrap_or(i64::MAX);
+        let next_ts =
+            self.plan.commits.iter().map(|n| n.timestamp_ms).find(|&t| t > c.timestamp_ms).unwrap_or(i64::MAX);
         let due: Vec<_> =
             self.plan.orphans.iter().filter(|o| o.timestamp_ms >= c.timestamp_ms && o.timestamp_ms < next_ts).collect();
         if !due.is_empty() {

@@ -8,15 +8,16 @@ use std::path::Path;
 use super::*;
 use crate::demo::plan::plan;
 use crate::demo::recipe::Recipe;
-use crate::table::delta::DeltaTable;
 use crate::table::ReadOptions;
+use crate::table::delta::DeltaTable;
 
 /// What the plan says the table holds after each commit: (files, rows).
 fn expected_totals(p: &Plan) -> Vec<(u64, u64)> {
     let mut by_day: BTreeMap<i32, Vec<u64>> = BTreeMap::new();
     let mut out = Vec::new();
     for c in &p.commits {
-        let rows = |files: &[super::super::FileBatch]| files.iter().map(|f| f.batch.num_rows() as u64).collect::<Vec<_>>();
+        let rows =
+            |files: &[super::super::FileBatch]| files.iter().map(|f| f.batch.num_rows() as u64).collect::<Vec<_>>();
         match &c.action {
             Action::Append { files } => by_day.entry(c.day).or_default().extend(rows(files)),
             Action::Overwrite { files } => {
@@ -63,9 +64,13 @@ async fn every_bundled_delta_table_replays_to_its_plan() {
         assert_eq!(info.owner.as_deref(), Some(t.owner.as_str()));
         assert_eq!(info.comment.as_deref(), Some(t.comment.as_str()));
         assert_eq!(info.partition_columns.len(), usize::from(p.partitioned && p.shape.day_column().is_some()));
-        let log = std::fs::read_dir(root.join("_delta_log")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap());
-        let checkpoints: Vec<u64> =
-            log.filter_map(|n| n.strip_suffix(".checkpoint.parquet").map(|v| v.parse().unwrap())).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let log =
+            std::fs::read_dir(root.join("_delta_log")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap());
+        let checkpoints: Vec<u64> = log
+            .filter_map(|n| n.strip_suffix(".checkpoint.parquet").map(|v| v.parse().unwrap()))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let last = p.commits.len() as u64 - 1;
         assert_eq!(checkpoints, (1..=last / 10).map(|k| k * 10).collect::<Vec<_>>(), "{}", t.name);
         // Orphans are real Parquet files nobody references.
@@ -119,7 +124,10 @@ async fn reader_follows_column_mapping_v2_sidecars_and_log_cleanup() {
     write_table_with(dir.path(), t, &p, layout).await.unwrap();
     let log = dir.path().join("_delta_log");
     assert!(list_names(&log.join("_sidecars")).len() >= 2, "v2 checkpoints with sidecars were written");
-    assert!(!list_names(dir.path()).iter().any(|n| n.to_string_lossy().starts_with("exposure_date=")), "random folders, not Hive ones");
+    assert!(
+        !list_names(dir.path()).iter().any(|n| n.to_string_lossy().starts_with("exposure_date=")),
+        "random folders, not Hive ones"
+    );
 
     let table = open(dir.path());
     let full = table.history().await.unwrap();
@@ -129,7 +137,12 @@ async fn reader_follows_column_mapping_v2_sidecars_and_log_cleanup() {
     let as_of = ReadOptions { as_of_ms: p.commits.last().unwrap().timestamp_ms };
     let info = table.info(&as_of).await.unwrap();
     assert_eq!(info.storage.live_bytes, info.current.data_bytes);
-    let days: BTreeSet<String> = p.commits.iter().filter(|c| !matches!(c.action, Action::AddColumn { .. })).map(|c| c.date.to_string()).collect();
+    let days: BTreeSet<String> = p
+        .commits
+        .iter()
+        .filter(|c| !matches!(c.action, Action::AddColumn { .. }))
+        .map(|c| c.date.to_string())
+        .collect();
     let seen: BTreeSet<String> = info
         .partitions
         .iter()

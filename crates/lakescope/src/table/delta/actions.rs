@@ -104,7 +104,9 @@ pub(super) enum Action {
     Metadata(Metadata),
     Protocol(Protocol),
     /// A v2 checkpoint's pointer to a file of actions under `_delta_log/_sidecars/`.
-    Sidecar { path: String },
+    Sidecar {
+        path: String,
+    },
 }
 
 #[derive(Deserialize)]
@@ -235,7 +237,12 @@ mod tests {
         }
         assert_eq!(
             actions[2],
-            Action::Remove(RemoveFile { path: "old.parquet".into(), size: Some(3), deletion_timestamp: Some(6), deletion_vector: None })
+            Action::Remove(RemoveFile {
+                path: "old.parquet".into(),
+                size: Some(3),
+                deletion_timestamp: Some(6),
+                deletion_vector: None
+            })
         );
     }
 

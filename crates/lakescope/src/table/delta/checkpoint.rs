@@ -5,8 +5,8 @@
 use arrow::array::{Array, AsArray, ListArray, MapArray, StructArray};
 use arrow::datatypes::{DataType, Int32Type, Int64Type};
 use arrow::record_batch::RecordBatch;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use super::actions::{self, Action, AddFile, DeletionVector, Metadata, Protocol, RemoveFile};
 use super::log::Checkpoint;
@@ -76,7 +76,8 @@ pub(super) async fn read(root: &Location, cp: &Checkpoint, want: Want, each: &mu
 async fn read_parquet(root: &Location, rel: &str, want: Want, each: &mut dyn FnMut(Action)) -> Result<()> {
     let what = root.join(rel).display();
     let bytes = root.read(rel).await?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(bytes).with_context(|| format!("reading checkpoint {what}"))?;
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(bytes).with_context(|| format!("reading checkpoint {what}"))?;
     let wanted = if want == Want::All { ALL } else { TOMBSTONES };
     let descr = builder.parquet_schema();
     let leaves: Vec<usize> = descr
@@ -102,7 +103,8 @@ async fn read_parquet(root: &Location, rel: &str, want: Want, each: &mut dyn FnM
 }
 
 fn visit_batch(batch: &RecordBatch, each: &mut dyn FnMut(Action)) -> Result<()> {
-    let col = |name: &str| batch.column_by_name(name).and_then(|c| c.as_struct_opt()).filter(|s| s.null_count() < s.len());
+    let col =
+        |name: &str| batch.column_by_name(name).and_then(|c| c.as_struct_opt()).filter(|s| s.null_count() < s.len());
     let add = col("add");
     let remove = col("remove");
     let meta = col("metaData");
@@ -132,10 +134,10 @@ fn visit_batch(batch: &RecordBatch, each: &mut dyn FnMut(Action)) -> Result<()> 
                 writer_features: strings_at(p, "writerFeatures", i),
             }));
         }
-        if let Some(s) = sidecar.filter(|s| s.is_valid(i)) {
-            if let Some(path) = str_at(s, "path", i) {
-                each(Action::Sidecar { path: path.to_string() });
-            }
+        if let Some(s) = sidecar.filter(|s| s.is_valid(i))
+            && let Some(path) = str_at(s, "path", i)
+        {
+            each(Action::Sidecar { path: path.to_string() });
         }
     }
     Ok(())
@@ -143,7 +145,9 @@ fn visit_batch(batch: &RecordBatch, each: &mut dyn FnMut(Action)) -> Result<()> 
 
 fn add_at(a: &StructArray, i: usize) -> Result<AddFile> {
     let path = str_at(a, "path", i).ok_or_else(|| Error::corrupt("add action without a path"))?;
-    let size = i64_at(a, "size", i).and_then(|s| u64::try_from(s).ok()).ok_or_else(|| Error::corrupt(format!("add {path} without a size")))?;
+    let size = i64_at(a, "size", i)
+        .and_then(|s| u64::try_from(s).ok())
+        .ok_or_else(|| Error::corrupt(format!("add {path} without a size")))?;
     let records = str_at(a, "stats", i).and_then(actions::num_records).or_else(|| {
         let parsed = a.column_by_name("stats_parsed")?.as_struct_opt()?;
         parsed.is_valid(i).then(|| i64_at(parsed, "numRecords", i)).flatten().and_then(|n| u64::try_from(n).ok())

@@ -63,7 +63,9 @@ impl LogListing {
                 Some(LogFile::V2 { version, json }) => {
                     v2.entry(version).or_insert(Checkpoint { version, parts: vec![e.clone()], json });
                 }
-                Some(LogFile::Part { version, part, of }) => multi.entry((version, of)).or_default().push((part, e.clone())),
+                Some(LogFile::Part { version, part, of }) => {
+                    multi.entry((version, of)).or_default().push((part, e.clone()))
+                }
                 None => {}
             }
         }
@@ -144,12 +146,12 @@ fn parse_log_name(name: &str) -> Option<LogFile> {
     }
     let rest = rest.strip_prefix('.')?;
     if let Some(mid) = rest.strip_suffix(".parquet") {
-        if let Some((part, of)) = mid.split_once('.') {
-            if part.len() == 10 && of.len() == 10 {
-                if let (Ok(part), Ok(of)) = (part.parse(), of.parse()) {
-                    return Some(LogFile::Part { version, part, of });
-                }
-            }
+        if let Some((part, of)) = mid.split_once('.')
+            && part.len() == 10
+            && of.len() == 10
+            && let (Ok(part), Ok(of)) = (part.parse(), of.parse())
+        {
+            return Some(LogFile::Part { version, part, of });
         }
         return is_uuid(mid).then_some(LogFile::V2 { version, json: false });
     }
@@ -158,7 +160,10 @@ fn parse_log_name(name: &str) -> Option<LogFile> {
 }
 
 fn is_uuid(s: &str) -> bool {
-    s.len() == 36 && s.chars().enumerate().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() })
+    s.len() == 36
+        && s.chars()
+            .enumerate()
+            .all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() })
 }
 
 #[cfg(test)]
@@ -184,7 +189,13 @@ mod tests {
             parse_log_name("00000000000000000010.checkpoint.80a083e8-7026-4e79-81be-64bd76c43a11.json"),
             Some(LogFile::V2 { version: 10, json: true })
         );
-        for other in ["_last_checkpoint", "00000000000000000010.crc", "00000000000000000001.00000000000000000009.compacted.json", ".00000000000000000003.json.tmp", "0001.json"] {
+        for other in [
+            "_last_checkpoint",
+            "00000000000000000010.crc",
+            "00000000000000000001.00000000000000000009.compacted.json",
+            ".00000000000000000003.json.tmp",
+            "0001.json",
+        ] {
             assert_eq!(parse_log_name(other), None, "{other}");
         }
     }

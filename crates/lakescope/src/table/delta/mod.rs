@@ -88,7 +88,8 @@ impl DeltaTable {
                 storage::DEFAULT_RETENTION_MS
             }),
         };
-        let storage = storage::breakdown(&self.root, listing, state, &meta.partition_columns, opts.as_of_ms - retention_ms);
+        let storage =
+            storage::breakdown(&self.root, listing, state, &meta.partition_columns, opts.as_of_ms - retention_ms);
 
         if state.files_without_stats > 0 {
             warnings.push(format!(
@@ -135,7 +136,9 @@ fn partition_stats(state: &Replay<'_>, schema: &schema::Schema) -> Vec<Partition
         let stat = by_id.entry(f.partition).or_insert_with(|| PartitionStat {
             values: state.partitions[f.partition as usize]
                 .iter()
-                .map(|(physical, v)| (schema.logical_of.get(physical).cloned().unwrap_or_else(|| physical.clone()), v.clone()))
+                .map(|(physical, v)| {
+                    (schema.logical_of.get(physical).cloned().unwrap_or_else(|| physical.clone()), v.clone())
+                })
                 .collect(),
             records: Some(0),
             data_files: 0,

@@ -11,12 +11,13 @@ pub(super) fn decode(path: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -42,9 +43,12 @@ pub(super) fn relative(root: &Location, log_path: &str) -> Option<String> {
 }
 
 fn is_absolute(p: &str) -> bool {
-    p.starts_with('/') || p.split_once(':').is_some_and(|(scheme, _)| {
-        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) && !scheme.contains('=')
-    })
+    p.starts_with('/')
+        || p.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty()
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && !scheme.contains('=')
+        })
 }
 
 /// The file a deletion vector lives in, as a log-style path (`None` for inline vectors).
@@ -70,7 +74,7 @@ pub(super) fn deletion_vector_file(dv: &DeletionVector) -> Option<String> {
 const Z85: &[u8; 85] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
 
 fn z85_decode(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 5 != 0 {
+    if !s.len().is_multiple_of(5) {
         return None;
     }
     let mut out = Vec::with_capacity(s.len() / 5 * 4);
@@ -121,12 +125,20 @@ mod tests {
     #[test]
     fn deletion_vector_files_follow_the_protocol_example() {
         // The Delta protocol's example: prefix "ab", UUID d2c639aa-8816-431a-aaf6-d3fe2512ff61.
-        let dv = DeletionVector { storage_type: "u".into(), path_or_inline_dv: "ab^-aqEH.-t@S}K{vb[*k^".into(), offset: Some(4) };
+        let dv = DeletionVector {
+            storage_type: "u".into(),
+            path_or_inline_dv: "ab^-aqEH.-t@S}K{vb[*k^".into(),
+            offset: Some(4),
+        };
         assert_eq!(
             deletion_vector_file(&dv).as_deref(),
             Some("ab/deletion_vector_d2c639aa-8816-431a-aaf6-d3fe2512ff61.bin")
         );
-        let inline = DeletionVector { storage_type: "i".into(), path_or_inline_dv: "wi5b=000010000siXQKl0rr91000f55c8Xg0@@D72lkbi5=-{L".into(), offset: None };
+        let inline = DeletionVector {
+            storage_type: "i".into(),
+            path_or_inline_dv: "wi5b=000010000siXQKl0rr91000f55c8Xg0@@D72lkbi5=-{L".into(),
+            offset: None,
+        };
         assert_eq!(deletion_vector_file(&inline), None);
     }
 

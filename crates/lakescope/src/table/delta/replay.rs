@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use futures::StreamExt;
 
-use super::actions::{self, file_key, Action, AddFile, CommitInfo, Metadata, Protocol, RemoveFile};
+use super::actions::{self, Action, AddFile, CommitInfo, Metadata, Protocol, RemoveFile, file_key};
 use super::checkpoint::{self, Want};
 use super::log::{Checkpoint, LogListing, Segment};
 use super::paths;
@@ -113,7 +113,9 @@ impl<'a> Replay<'a> {
                 Some(entry) => {
                     let bytes = root.read(&entry.path).await?;
                     let mut counts = Counts::default();
-                    actions::parse_json_log(&root.join(&entry.path).display(), &bytes, |a| count(&mut counts, &self.live, &a))?;
+                    actions::parse_json_log(&root.join(&entry.path).display(), &bytes, |a| {
+                        count(&mut counts, &self.live, &a)
+                    })?;
                     (entry.last_modified_ms, counts)
                 }
                 None => (cp.parts[0].last_modified_ms, Counts::default()),
@@ -214,8 +216,10 @@ impl<'a> Replay<'a> {
         if let Some(dv) = &dv_file {
             self.referenced.insert(dv.clone());
         }
-        self.tombstones
-            .insert(key, Tombstone { path: r.path, deletion_timestamp: r.deletion_timestamp, deletion_vector_file: dv_file });
+        self.tombstones.insert(
+            key,
+            Tombstone { path: r.path, deletion_timestamp: r.deletion_timestamp, deletion_vector_file: dv_file },
+        );
     }
 
     fn forget(&mut self, old: &LiveFile) {

@@ -23,7 +23,7 @@ use std::collections::{HashMap, HashSet};
 use super::paths;
 use super::replay::Replay;
 use crate::model::StorageBreakdown;
-use crate::size::{summarize, FileRole};
+use crate::size::{FileRole, summarize};
 use crate::storage::{FileEntry, Location};
 
 /// Delta's default `delta.deletedFileRetentionDuration`.
