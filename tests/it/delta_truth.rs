@@ -198,6 +198,32 @@ fn after_log_cleanup_history_starts_at_the_oldest_checkpoint() {
 }
 
 #[test]
+fn vacuum_commits_keep_totals_and_old_versions_stay_readable_from_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vacuumed").display().to_string();
+    py_json("delta_truth.py", &["write-cleanup", &path]);
+    let vacuumed = py_json("delta_truth.py", &["vacuum-now", &path]);
+    assert!(!vacuumed["deleted"].as_array().unwrap().is_empty(), "VACUUM deleted removed files: {vacuumed}");
+
+    let (table, history) = table_and_history(&["--sources", "/dev/null"], &path, &now_rfc3339());
+    let truth = py_json("delta_truth.py", &["summary", &path]);
+    assert_agrees("vacuumed table", &table, &history, &truth);
+    let rows = history.as_array().unwrap();
+    let n = rows.len();
+    let ops: Vec<&str> = rows[n - 2..].iter().map(|r| r["operation"].as_str().unwrap()).collect();
+    assert_eq!(ops, ["VACUUM START", "VACUUM END"]);
+    for r in &rows[n - 2..] {
+        for k in ["records", "data_files", "data_bytes"] {
+            assert_eq!(r[k], rows[n - 3][k], "{k} unchanged by {}", r["operation"]);
+        }
+    }
+    // With zero retention VACUUM FULL left only live files and the log.
+    let s = &table["storage"];
+    assert_eq!((&s["old_version_bytes"], &s["orphan_bytes"]), (&json!(0), &json!(0)), "{s}");
+    assert_eq!(s["live_bytes"], table["current"]["data_bytes"], "{s}");
+}
+
+#[test]
 fn a_truncated_commit_is_corrupt_and_named() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cleaned");

@@ -6,6 +6,7 @@ Used by tests/it/delta_truth.rs to check Lakescope's numbers. Commands:
                             history rows (each version loaded as DeltaTable(PATH, version=v))
   rows PATH                 how many rows deltalake reads from the table's data files
   vacuum PATH               what VACUUM FULL (dry run, the table's own retention) would delete now
+  vacuum-now PATH           run VACUUM FULL with zero retention (writes VACUUM START/END commits)
   write-mixed DIR           a partitioned table written by deltalake: appends, overwrite, delete with a
                             predicate, checkpoints every 3 versions, young and old tombstones and orphans
   write-cleanup DIR         a table whose old commits were removed by log cleanup
@@ -149,6 +150,10 @@ def main(argv):
         out = {"rows": DeltaTable(path).to_pyarrow_table().num_rows}
     elif cmd == "vacuum":
         out = vacuum(path)
+    elif cmd == "vacuum-now":
+        dt = DeltaTable(path)
+        deleted = dt.vacuum(retention_hours=0, dry_run=False, enforce_retention_duration=False, full=True)
+        out = {"deleted": sorted(deleted), "version": DeltaTable(path).version()}
     elif cmd == "write-mixed":
         out = write_mixed(path)
     elif cmd == "write-cleanup":

@@ -283,3 +283,92 @@ fn count(c: &mut Counts, live: &HashMap<String, LiveFile>, action: &Action) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::delta::actions::DeletionVector;
+
+    fn add(path: &str, size: u64, records: Option<u64>, dv: Option<&str>) -> Action {
+        Action::Add(AddFile {
+            path: path.into(),
+            size,
+            modification_time: 0,
+            partition_values: Vec::new(),
+            records,
+            deletion_vector: dv.map(|d| DeletionVector {
+                storage_type: "i".into(),
+                path_or_inline_dv: d.into(),
+                offset: None,
+            }),
+        })
+    }
+
+    fn remove(path: &str, dv: Option<&str>) -> Action {
+        Action::Remove(RemoveFile {
+            path: path.into(),
+            size: None,
+            deletion_timestamp: Some(1),
+            deletion_vector: dv.map(|d| DeletionVector {
+                storage_type: "i".into(),
+                path_or_inline_dv: d.into(),
+                offset: None,
+            }),
+        })
+    }
+
+    fn info(ts: i64, ict: Option<i64>) -> Action {
+        Action::CommitInfo(CommitInfo {
+            timestamp: Some(ts),
+            in_commit_timestamp: ict,
+            operation: Some("WRITE".into()),
+        })
+    }
+
+    fn replay() -> Replay<'static> {
+        static ROOT: std::sync::OnceLock<Location> = std::sync::OnceLock::new();
+        Replay::new(ROOT.get_or_init(|| crate::storage::open("/t", &Default::default()).unwrap()), Mode::History)
+    }
+
+    #[test]
+    fn commit_time_is_in_commit_timestamp_then_commit_info_then_file_mtime() {
+        let mut r = replay();
+        r.apply(info(100, Some(150)));
+        r.finish_version(0, 999);
+        r.apply(info(200, None));
+        r.finish_version(1, 999);
+        r.apply(add("a", 1, Some(1), None));
+        r.finish_version(2, 999);
+        let times: Vec<_> = r.rows.iter().map(|x| (x.timestamp_ms, x.operation.as_str())).collect();
+        assert_eq!(times, [(150, "WRITE"), (200, "WRITE"), (999, UNKNOWN_OPERATION)]);
+    }
+
+    #[test]
+    fn a_live_file_without_stats_makes_records_unknown_until_it_is_removed() {
+        let mut r = replay();
+        r.apply(add("a", 10, Some(5), None));
+        r.apply(add("b", 20, None, None));
+        r.finish_version(0, 0);
+        r.apply(remove("b", None));
+        r.finish_version(1, 0);
+        let rows: Vec<_> = r.rows.iter().map(|x| (x.records, x.data_files, x.data_bytes, x.removed_bytes)).collect();
+        assert_eq!(rows, [(None, 2, 30, 0), (Some(5), 1, 10, 20)]);
+    }
+
+    #[test]
+    fn files_are_reconciled_by_path_and_deletion_vector() {
+        let mut r = replay();
+        r.apply(add("a", 10, Some(5), None));
+        r.finish_version(0, 0);
+        // A deletion-vector update: the same path removed without and re-added with a vector.
+        r.apply(remove("a", None));
+        r.apply(add("a", 10, Some(5), Some("dv1")));
+        r.finish_version(1, 0);
+        r.apply(remove("a", Some("dv1")));
+        r.apply(add("a", 10, Some(5), Some("dv2")));
+        r.finish_version(2, 0);
+        let rows: Vec<_> =
+            r.rows.iter().map(|x| (x.data_files, x.data_bytes, x.added_files, x.removed_files)).collect();
+        assert_eq!(rows, [(1, 10, 1, 0), (1, 10, 1, 1), (1, 10, 1, 1)]);
+    }
+}
