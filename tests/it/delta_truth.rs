@@ -180,6 +180,21 @@ fn a_table_written_by_deltalake_agrees_including_vacuum() {
 }
 
 #[test]
+fn escaped_partition_paths_match_the_listing_and_null_stays_null() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("escapes").display().to_string();
+    py_json("delta_truth.py", &["write-escapes", &path]);
+    let (table, history) = table_and_history(&["--sources", "/dev/null"], &path, &now_rfc3339());
+    let truth = py_json("delta_truth.py", &["summary", &path]);
+    assert_agrees("table with escaped partition values", &table, &history, &truth);
+    let s = &table["storage"];
+    assert_eq!(s["live_bytes"], table["current"]["data_bytes"], "every add path found in the listing: {s}");
+    assert_eq!(s["orphan_bytes"], 0, "{s}");
+    let values: Vec<&Value> = table["partitions"].as_array().unwrap().iter().map(|p| &p["values"]["tag"]).collect();
+    assert!(values.contains(&&Value::Null) && values.contains(&&json!("x:y")), "{values:?}");
+}
+
+#[test]
 fn after_log_cleanup_history_starts_at_the_oldest_checkpoint() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cleaned").display().to_string();

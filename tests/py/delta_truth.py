@@ -9,6 +9,7 @@ Used by tests/it/delta_truth.rs to check Lakescope's numbers. Commands:
   vacuum-now PATH           run VACUUM FULL with zero retention (writes VACUUM START/END commits)
   write-mixed DIR           a partitioned table written by deltalake: appends, overwrite, delete with a
                             predicate, checkpoints every 3 versions, young and old tombstones and orphans
+  write-escapes DIR         partition values that need escaping in paths (space, colon, percent, NULL)
   write-cleanup DIR         a table whose old commits were removed by log cleanup
 """
 
@@ -130,6 +131,14 @@ def removed_by(path, version):
     return sorted(paths(version - 1) - paths(version))
 
 
+def write_escapes(path):
+    values = ["a b", "x:y", "100%", "ü/ß", None, "a b"]
+    t = pa.table({"id": pa.array(range(len(values)), pa.int64()), "tag": pa.array(values, pa.string())})
+    write_deltalake(path, t, partition_by=["tag"])
+    write_deltalake(path, t.slice(0, 3), mode="append", partition_by=["tag"])
+    return {"path": path, "version": DeltaTable(path).version()}
+
+
 def write_cleanup(path):
     config = {"delta.checkpointInterval": "4", "delta.logRetentionDuration": "interval 0 seconds"}
     write_deltalake(path, batch(0, 10, "a"), configuration=config)
@@ -156,6 +165,8 @@ def main(argv):
         out = {"deleted": sorted(deleted), "version": DeltaTable(path).version()}
     elif cmd == "write-mixed":
         out = write_mixed(path)
+    elif cmd == "write-escapes":
+        out = write_escapes(path)
     elif cmd == "write-cleanup":
         out = write_cleanup(path)
     else:
