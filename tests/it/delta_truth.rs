@@ -257,6 +257,13 @@ fn a_truncated_commit_is_corrupt_and_named() {
         assert_eq!(kind, "Corrupt", "{cmd}: {message}");
         assert!(message.contains(&last) && message.contains("line"), "{cmd}: {message}");
     }
+    // A commit file created but never written.
+    std::fs::write(&file, b"").unwrap();
+    for cmd in ["table", "history"] {
+        let (kind, message) = cli_error(&[cmd, &path.display().to_string()]);
+        assert_eq!(kind, "Corrupt", "{cmd}: {message}");
+        assert!(message.contains(&last) && message.contains("empty"), "{cmd}: {message}");
+    }
 }
 
 #[test]

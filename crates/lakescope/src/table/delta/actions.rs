@@ -107,6 +107,10 @@ pub(super) enum Action {
     Sidecar {
         path: String,
     },
+    /// A change-data file (`_change_data/…`): not table data, but a file the log references.
+    Cdc {
+        path: String,
+    },
 }
 
 #[derive(Deserialize)]
@@ -137,7 +141,7 @@ struct RemoveJson {
 }
 
 #[derive(Deserialize)]
-struct SidecarJson {
+struct PathOnly {
     path: String,
 }
 
@@ -149,7 +153,8 @@ struct Line {
     commit_info: Option<CommitInfo>,
     meta_data: Option<Metadata>,
     protocol: Option<Protocol>,
-    sidecar: Option<SidecarJson>,
+    sidecar: Option<PathOnly>,
+    cdc: Option<PathOnly>,
 }
 
 #[derive(Deserialize)]
@@ -205,6 +210,9 @@ pub(super) fn parse_json_log(file: &str, text: &[u8], mut each: impl FnMut(Actio
         if let Some(s) = parsed.sidecar {
             each(Action::Sidecar { path: s.path });
         }
+        if let Some(c) = parsed.cdc {
+            each(Action::Cdc { path: c.path });
+        }
     }
     Ok(())
 }
@@ -225,9 +233,11 @@ mod tests {
 {"add":{"path":"day=2024-01-01/a%20b.parquet","partitionValues":{"day":"2024-01-01"},"size":10,"modificationTime":5,"dataChange":true,"stats":"{\"numRecords\":7,\"minValues\":{\"a\":1}}"}}
 {"remove":{"path":"old.parquet","deletionTimestamp":6,"dataChange":true,"size":3}}
 {"txn":{"appId":"x","version":1}}
+{"cdc":{"path":"_change_data/cdc-00000.c000.snappy.parquet","partitionValues":{},"size":5,"dataChange":false}}
 "#;
         let actions = parse(text).unwrap();
-        assert_eq!(actions.len(), 3);
+        assert_eq!(actions.len(), 4);
+        assert_eq!(actions[3], Action::Cdc { path: "_change_data/cdc-00000.c000.snappy.parquet".into() });
         match &actions[1] {
             Action::Add(a) => {
                 assert_eq!((a.size, a.records, a.path.as_str()), (10, Some(7), "day=2024-01-01/a%20b.parquet"));

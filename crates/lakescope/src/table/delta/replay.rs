@@ -13,7 +13,7 @@ use super::actions::{self, Action, AddFile, CommitInfo, Metadata, Protocol, Remo
 use super::checkpoint::{self, Want};
 use super::log::{Checkpoint, LogListing, Segment};
 use super::paths;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::HistoryRow;
 use crate::storage::Location;
 
@@ -64,7 +64,7 @@ pub(super) struct Replay<'a> {
     pub protocol: Option<Protocol>,
     /// [`Mode::Table`]: file key → tombstone, as of the latest checkpoint plus later commits.
     pub tombstones: HashMap<String, Tombstone>,
-    /// [`Mode::Table`]: log paths of every file an add or remove in the replayed log names.
+    /// [`Mode::Table`]: log paths of every file an add, remove or cdc action in the replayed log names.
     pub referenced: HashSet<String>,
     /// [`Mode::History`]: one row per version; [`Mode::Table`]: only the newest.
     pub rows: Vec<HistoryRow>,
@@ -111,7 +111,7 @@ impl<'a> Replay<'a> {
             // The checkpoint's own commit, when still there, only tells when and what it was.
             let (ts_fallback, info) = match listing.commits.get(&cp.version) {
                 Some(entry) => {
-                    let bytes = root.read(&entry.path).await?;
+                    let bytes = commit_bytes(root, &entry.path, root.read(&entry.path).await)?;
                     let mut counts = Counts::default();
                     actions::parse_json_log(&root.join(&entry.path).display(), &bytes, |a| {
                         count(&mut counts, &self.live, &a)
@@ -131,7 +131,7 @@ impl<'a> Replay<'a> {
         }))
         .buffered(PREFETCH);
         while let Some((v, bytes, entry)) = fetched.next().await {
-            let bytes = bytes?;
+            let bytes = commit_bytes(root, &entry.path, bytes)?;
             actions::parse_json_log(&root.join(&entry.path).display(), &bytes, |a| self.apply(a))?;
             self.finish_version(v, entry.last_modified_ms);
             if let Some(cp) = latest.filter(|cp| cp.version == v) {
@@ -167,6 +167,11 @@ impl<'a> Replay<'a> {
             Action::Metadata(m) => self.metadata = Some(m),
             Action::Protocol(p) => self.protocol = Some(p),
             Action::Sidecar { .. } => {}
+            Action::Cdc { path } => {
+                if self.mode == Mode::Table {
+                    self.referenced.insert(path);
+                }
+            }
         }
     }
 
@@ -263,6 +268,15 @@ impl<'a> Replay<'a> {
         }
         self.rows.push(row);
     }
+}
+
+/// A commit file's content; an empty one is a commit that was created but never written.
+fn commit_bytes(root: &Location, rel: &str, read: Result<bytes::Bytes>) -> Result<bytes::Bytes> {
+    let bytes = read?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::corrupt(format!("{} is empty: a half-written commit", root.join(rel).display())));
+    }
+    Ok(bytes)
 }
 
 /// Count a commit's adds and removes (a remove without `size` counts the size of the file it removes).

@@ -4,9 +4,9 @@
 //! - **metadata**: everything under `_delta_log/` (commits, checkpoints, sidecars, `.crc`,
 //!   `_last_checkpoint`);
 //! - **live**: the data files of the current version's adds, and their deletion-vector files;
-//! - **old_version**: any other file an add or remove in the replayed log names (the starting
-//!   checkpoint, its tombstones, and every later commit): data a still-readable version needs, or a
-//!   tombstone VACUUM will clear;
+//! - **old_version**: any other file an add, remove or cdc action in the replayed log names (the
+//!   starting checkpoint, its tombstones, and every later commit): data a still-readable version needs,
+//!   change data, or a tombstone VACUUM will clear;
 //! - **orphan**: everything else (uncommitted leftovers of failed jobs, files of versions whose log was
 //!   cleaned up, stray `.crc` or `_SUCCESS` files).
 //!
