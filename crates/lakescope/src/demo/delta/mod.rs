@@ -2,8 +2,8 @@
 //!
 //! Why the kernel and not hand-written JSON: the demo must be a table the reference tools accept
 //! without special cases, so every commit, data file (with its stats) and checkpoint comes from the
-//! kernel. Two things the kernel cannot do are patched right after each commit, before anything
-//! reads it back:
+//! kernel. What the kernel cannot do is patched right after each commit, before anything reads it
+//! back (the truth tests prove deltalake reads the result, every version of it):
 //!
 //! - **Back-dating.** The kernel stamps commits with the wall clock; the demo's history spans months.
 //!   [`backdate`] rewrites the commit's `commitInfo.timestamp`, `add.modificationTime`,
@@ -12,6 +12,8 @@
 //! - **Reproducibility.** The kernel draws random UUIDs (`txnId`, `metaData.id`) and random data-file
 //!   names; ids are replaced by UUIDs seeded from the table name and version, and files are renamed to
 //!   stable names built from the plan ([`super::FileBatch::stem`]).
+//! - **Description.** The kernel's CREATE TABLE has no description; `metaData.description` is set to
+//!   the recipe's comment. The owner goes into the configuration under [`OWNER_KEY`].
 //!
 //! The plan's commits map one-to-one onto versions: version 0 is the kernel's `CREATE TABLE` carrying
 //! the first day's files, appends are blind `WRITE`s, overwrites are `WRITE`s that remove every live
@@ -48,7 +50,7 @@ use super::set_mtime;
 use crate::error::{Error, Result, ResultExt};
 
 /// The configuration key under which demo tables record their owner (Delta has no owner field).
-pub const OWNER_KEY: &str = "owner";
+pub use crate::table::delta::OWNER_KEY;
 /// Spark's default `delta.checkpointInterval`: checkpoints at versions 10, 20, 30, …
 const CHECKPOINT_INTERVAL: u64 = 10;
 /// `engineInfo` of every demo commit.

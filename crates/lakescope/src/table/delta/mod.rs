@@ -36,6 +36,19 @@ use replay::{Mode, Replay};
 /// The configuration key the owner is read from (what the demo and many teams use).
 pub const OWNER_KEY: &str = "owner";
 const RETENTION_KEY: &str = "delta.deletedFileRetentionDuration";
+/// Reader features whose effect on file-level metadata this reader handles (or that have none).
+const UNDERSTOOD_READER_FEATURES: &[&str] = &[
+    "columnMapping",
+    "deletionVectors",
+    "v2Checkpoint",
+    "timestampNtz",
+    "typeWidening",
+    "typeWidening-preview",
+    "variantType",
+    "variantType-preview",
+    "variantShredding-preview",
+    "vacuumProtocolCheck",
+];
 
 pub struct DeltaTable {
     root: Location,
@@ -97,6 +110,10 @@ impl DeltaTable {
                 state.files_without_stats,
                 state.live.len()
             ));
+        }
+        let reader_features = state.protocol.as_ref().and_then(|p| p.reader_features.as_deref()).unwrap_or_default();
+        for f in reader_features.iter().filter(|f| !UNDERSTOOD_READER_FEATURES.contains(&f.as_str())) {
+            warnings.push(format!("reader feature {f:?} is not understood here: figures may be incomplete"));
         }
         if state.live.values().any(|f| f.deletion_vector_file.is_some()) {
             warnings.push("some files have deletion vectors: records count rows before those deletes".into());
