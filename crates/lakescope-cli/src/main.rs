@@ -196,7 +196,12 @@ async fn run(cli: Cli) -> Result<()> {
             let opts = ChartOptions { width, height, theme };
             let bytes = lakescope::charts::render_for_path(&SizeChart { title: &target, history: &rows }, &opts, &out)?;
             std::fs::write(&out, bytes).map_err(|e| Error::from(e).context(format!("writing {}", out.display())))?;
-            if cli.json { print_json(&serde_json::json!({ "out": out })) } else { Ok(outln!("{}", out.display())) }
+            if cli.json {
+                print_json(&serde_json::json!({ "out": out }))
+            } else {
+                outln!("{}", out.display());
+                Ok(())
+            }
         }
     }
 }
