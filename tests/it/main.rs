@@ -5,4 +5,6 @@
 mod support;
 
 mod cli_contract;
+mod delta_truth;
+mod iceberg_truth;
 mod parquet_truth;
