@@ -3,7 +3,7 @@
 #
 # With a display the window opens as usual (first launch builds the demo lakehouse into the user's
 # data dir; later launches reuse it). Without one (a server, CI) the app runs under Xvfb until its
-# table list is painted, a screenshot is saved to target/app-screenshot.png, and the app is closed.
+# table list is painted, a screenshot is saved to target/run-app.png, and the app is closed.
 #
 #   scripts/run-app.sh
 #   LAKESCOPE_SOURCES=my-sources.toml scripts/run-app.sh     browse your own sources instead
@@ -20,7 +20,7 @@ if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
 fi
 
 # Headless: a virtual display, the app's log watched for its first painted table list, a screenshot.
-shot="$PWD/target/app-screenshot.png"
+shot="$PWD/target/run-app.png"
 log="$PWD/target/app-headless.log"
 export WEBKIT_DISABLE_DMABUF_RENDERER=1
 display=":$(( 90 + RANDOM % 100 ))"

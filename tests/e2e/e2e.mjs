@@ -290,7 +290,8 @@ function pick(tables, format, preferred) {
 
 async function scenarioDemo() {
   const scenario = "demo";
-  const demoDir = path.join(OUT, "demo");
+  // The integration tests' demo (same anchor, same recipe): built once, shared by both suites.
+  const demoDir = path.join(ROOT, "target/test-demo");
   console.log(`- demo: building (or reusing) the demo lakehouse in ${path.relative(ROOT, demoDir)} at anchor ${ANCHOR}`);
   const demo = cliJson(["demo", "--dir", demoDir, "--anchor", ANCHOR]);
   const sources = demo.sources_file;

@@ -42,7 +42,7 @@ const TOMBSTONES: &[&str] =
     &["remove.path", "remove.size", "remove.deletionTimestamp", "remove.deletionVector", "sidecar.path"];
 
 /// Read every action of `cp` (following v2 sidecars), calling `each` in file order.
-pub(super) async fn read(root: &Location, cp: &Checkpoint, want: Want, each: &mut dyn FnMut(Action)) -> Result<()> {
+pub(super) async fn read(root: &Location, cp: &Checkpoint, want: Want, each: &mut (dyn FnMut(Action) + Send)) -> Result<()> {
     let mut sidecars = Vec::new();
     for part in &cp.parts {
         let mut visit = |a: Action| match a {
@@ -73,7 +73,7 @@ pub(super) async fn read(root: &Location, cp: &Checkpoint, want: Want, each: &mu
     Ok(())
 }
 
-async fn read_parquet(root: &Location, rel: &str, want: Want, each: &mut dyn FnMut(Action)) -> Result<()> {
+async fn read_parquet(root: &Location, rel: &str, want: Want, each: &mut (dyn FnMut(Action) + Send)) -> Result<()> {
     let what = root.join(rel).display();
     let bytes = root.read(rel).await?;
     let builder =
