@@ -249,7 +249,8 @@ async function checkTable(wd, scenario, sources, target, { screenshots = true } 
 }
 
 async function openFromList(wd, target) {
-  await wd.click(`[data-testid="table-row"][data-key="${target}"]`);
+  // WebKitWebDriver does not treat a <tr> as interactable; click its name like a user would.
+  await wd.click(`[data-testid="table-row"][data-key="${target}"] .name`);
 }
 
 async function openWithQuickOpen(wd, name, target) {
@@ -330,6 +331,11 @@ async function scenarioDemo() {
       `const c = document.querySelector('[data-testid="size-chart"]'); return c && c.dataset.themeDrawn === 'dark';`,
       "the chart redrawn in the dark theme",
     );
+    // The picture itself is the engine's dark drawing: its background is the dark palette's.
+    const svg = await wd.exec(
+      `const i = document.querySelector('[data-testid="size-chart"] img'); return atob(i.src.split(',')[1]);`,
+    );
+    assert(/#161B22/i.test(svg), "the chart shown in dark mode is not drawn with the dark palette");
     await shot(wd, scenario, "dark-history");
     await openTab(wd, "storage");
     await shot(wd, scenario, "dark-storage");
