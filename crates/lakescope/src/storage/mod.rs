@@ -52,6 +52,28 @@ fn normalize(p: &std::path::Path) -> std::path::PathBuf {
     out
 }
 
+/// Decode `%XX` escapes (Delta log paths, Hive partition directories); a `%` not followed by two hex
+/// digits is kept as it is, and invalid UTF-8 is replaced rather than rejected.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Open a location with store options (endpoint, region, …) as given in a source.
 pub fn open(text: &str, options: &BTreeMap<String, String>) -> Result<Location> {
     Location::open(parse_location(text)?, options)

@@ -161,28 +161,10 @@ fn partition_of(path: &str) -> Vec<(String, Option<String>)> {
         .into_iter()
         .filter_map(|c| c.split_once('='))
         .map(|(k, v)| {
-            let v = unescape(v);
-            (unescape(k), if v == HIVE_NULL_PARTITION { None } else { Some(v) })
+            let v = crate::storage::percent_decode(v);
+            (crate::storage::percent_decode(k), if v == HIVE_NULL_PARTITION { None } else { Some(v) })
         })
         .collect()
-}
-
-fn unescape(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let hex = |b: u8| (b as char).to_digit(16);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%' && i + 2 < bytes.len()).then(|| (hex(bytes[i + 1]), hex(bytes[i + 2])));
-        if let Some((Some(h), Some(l))) = escaped {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -196,7 +178,7 @@ mod tests {
             vec![("app".to_string(), Some("a:ios".to_string())), ("dt".to_string(), None)]
         );
         assert_eq!(partition_of("part-0.parquet"), vec![]);
-        assert_eq!(unescape("100%"), "100%");
+        assert_eq!(crate::storage::percent_decode("100%"), "100%");
     }
 
     #[test]

@@ -4,26 +4,8 @@
 use super::actions::DeletionVector;
 use crate::storage::Location;
 
-/// Percent-decode a log path (`a%20b` → `a b`; `p=x%2520` → `p=x%20`, Hive's own escaping kept).
-pub(super) fn decode(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let hex = |b: u8| (b as char).to_digit(16);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
+/// Log paths are percent-encoded (`a%20b` → `a b`; `p=x%2520` → `p=x%20`, Hive's own escaping kept).
+pub(super) use crate::storage::percent_decode as decode;
 
 /// The listing path (relative to `root`) of a file the log names, or `None` when it lies outside the
 /// table's location (absolute URIs elsewhere are legal; they count as data but not as table storage).
