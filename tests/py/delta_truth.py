@@ -176,3 +176,7 @@ def main(argv):
 
 if __name__ == "__main__":
     main(sys.argv)
+    # deltalake 1.6's native threads sometimes abort the interpreter's teardown ("terminate called
+    # without an active exception", SIGABRT) after the answer is printed; leave without that teardown.
+    sys.stdout.flush()
+    os._exit(0)
