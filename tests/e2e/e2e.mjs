@@ -3,15 +3,19 @@
 // `lakescope` CLI prints as JSON for the same table — the engine's own answer, which the integration
 // tests in turn compare with pyiceberg, deltalake and duckdb.
 //
-// Scenarios (E2E_SCENARIOS=demo,lake by default):
+// Scenarios (E2E_SCENARIOS=demo,lake,nosources,coldstart by default):
 //   demo  first launch on the demo lakehouse (LAKESCOPE_DEMO_DIR, no sources file of the user's):
 //         opens an Iceberg, a Delta and a Parquet table and checks every tab, dark mode, Ctrl+K.
 //   lake  LAKESCOPE_SOURCES with a Hive-style lake written by pyarrow plus a source that cannot be
-//         listed: the failing source shows its error, the rest still works; filter + keyboard.
+//         listed: the failing source shows its error, the rest still works; filter + keyboard; a
+//         table dropped while the app runs shows its error with Retry.
+//   nosources  LAKESCOPE_SOURCES names a missing file: the start-up error names it; after the file is
+//         written, Retry opens it (an empty source: the empty state says what to do).
+//   coldstart  five launches on the demo: min / median / max of process start → first painted list.
 // Screenshots go to target/e2e/*.png; timings (cold start to first painted table list) are printed.
 
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -123,6 +127,10 @@ async function launch(wd, scenario) {
     "const d = document.documentElement.dataset; return d.coldStartMs ? { cold: +d.coldStartMs, page: +d.listPaintedMs } : null;",
     "the app's cold-start mark",
   );
+  const marks = await wd.exec(`const n = performance.getEntriesByType('navigation')[0];
+    const m = Object.fromEntries(performance.getEntriesByType('mark').map((e) => [e.name.replace('lakescope:', ''), Math.round(e.startTime)]));
+    return { html: n ? Math.round(n.responseEnd) : null, domReady: n ? Math.round(n.domContentLoadedEventEnd) : null, ...m };`);
+  if (process.env.E2E_MARKS) console.log(`  page marks (ms since navigation): ${JSON.stringify(marks)}`);
   const t = {
     scenario,
     sessionMs: Math.round(tSession - t0),
@@ -432,6 +440,19 @@ async function scenarioLake() {
     await wd.until(`return document.querySelectorAll('[data-testid="table-row"]').length === arguments[0];`, "the filter cleared by Esc", 5000, listed.length);
     await shot(wd, scenario, "dark-list");
 
+    // A table dropped while the app is open: opening it names what failed and offers Retry.
+    const gone = pick(listed, "parquet", "usr_jdoe_export");
+    rmSync(path.join(dir, "hive", "usr_jdoe.db", "usr_jdoe_export"), { recursive: true });
+    await openFromList(wd, gone);
+    const err = await wd.until(
+      `const e = document.querySelector('[data-testid="table-page"] [data-testid="error-state"]');
+       return e && { kind: e.dataset.kind, text: e.textContent, retry: !!e.querySelector('button') };`,
+      "the error state of a table that no longer exists",
+    );
+    assertEq(err.kind, "NotFound", "error kind of a dropped table");
+    assert(err.text.includes("usr_jdoe_export") && err.retry, `the error should name the table and offer Retry: ${err.text}`);
+    await shot(wd, scenario, "dark-table-error");
+
     await wd.click('[data-testid="rail-settings"]');
     const origin = await wd.until(
       `const e = document.querySelector('[data-testid="sources-origin"]'); return e && e.dataset.origin;`,
@@ -448,10 +469,88 @@ async function scenarioLake() {
   }
 }
 
+/** A sources file that is not there: the window says so and offers Retry instead of an empty list. */
+async function scenarioNoSources() {
+  const scenario = "nosources";
+  const missing = path.join(OUT, "no-such-dir", "sources.toml");
+  rmSync(path.dirname(missing), { recursive: true, force: true });
+  const home = path.join(OUT, "home-nosources");
+  rmSync(home, { recursive: true, force: true });
+  const { child, wd } = await startDriver({
+    LAKESCOPE_SOURCES: missing,
+    XDG_CONFIG_HOME: path.join(home, "config"),
+    XDG_DATA_HOME: path.join(home, "data"),
+    XDG_CACHE_HOME: path.join(home, "cache"),
+  });
+  try {
+    await wd.newSession(APP);
+    const err = await wd.until(
+      `const e = document.querySelector('main [data-testid="error-state"]');
+       return e && { kind: e.dataset.kind, text: e.textContent, retry: !!e.querySelector('button') };`,
+      "the start-up error",
+    );
+    assertEq(err.kind, "NotFound", "error kind of a missing sources file");
+    assert(err.text.includes(missing) && err.retry, `the error should name ${missing} and offer Retry: ${err.text}`);
+    await shot(wd, scenario, "start-error");
+    console.log(`  ok missing sources file: ${err.kind} naming the file, with Retry`);
+
+    // Fix it (a sources file naming an empty directory) and press Retry: the app opens it and the
+    // list says there is nothing yet and what to do.
+    const empty = path.join(OUT, "no-such-dir", "empty-lake");
+    mkdirSync(empty, { recursive: true });
+    writeFileSync(missing, `[[source]]\nname = "scratch"\nkind = "storage"\nlocation = "file://${empty}"\n`);
+    await wd.click('main [data-testid="error-state"] button');
+    await wd.waitFor('[data-testid="table-list"][data-state="ready"]');
+    await wd.waitFor('main [data-testid="empty-state"]');
+    const tree = await wd.exec(`return [...document.querySelectorAll('[data-testid="tree-source"]')].map((e) => e.dataset.key);`);
+    assertEq(tree, ["scratch"], "sources in the tree after Retry");
+    await shot(wd, scenario, "retry-empty");
+    console.log("  ok after Retry: the new sources file opens; the empty list says what to do");
+  } catch (e) {
+    await shot(wd, scenario, "FAILED").catch(() => {});
+    throw e;
+  } finally {
+    await wd.quit();
+    child.kill();
+  }
+}
+
+/** Cold start, measured over several launches on the demo lakehouse (the first one warms disk caches). */
+async function scenarioColdStart() {
+  const runs = Number(process.env.E2E_COLDSTART_RUNS || 5);
+  const demoDir = path.join(ROOT, "target/test-demo");
+  cliJson(["demo", "--dir", demoDir, "--anchor", ANCHOR]);
+  const home = path.join(OUT, "home-coldstart");
+  rmSync(home, { recursive: true, force: true });
+  mkdirSync(path.join(home, "config"), { recursive: true });
+  // tauri-driver serves one session per process (its native driver ends with the session).
+  for (let i = 0; i < runs; i++) {
+    const { child, wd } = await startDriver({
+      LAKESCOPE_DEMO_DIR: demoDir,
+      LAKESCOPE_SOURCES: "",
+      XDG_CONFIG_HOME: path.join(home, "config"),
+      XDG_DATA_HOME: path.join(home, "data"),
+      XDG_CACHE_HOME: path.join(home, "cache"),
+    });
+    try {
+      await launch(wd, `coldstart-${i + 1}`);
+    } finally {
+      await wd.quit();
+      child.kill();
+    }
+  }
+  const ours = timings.filter((t) => t.scenario.startsWith("coldstart-")).map((t) => t.processToPaintMs);
+  const sorted = [...ours].sort((a, b) => a - b);
+  console.log(
+    `  cold start over ${runs} launches (process start → first painted table list): ` +
+      `min ${sorted[0]} ms, median ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted.at(-1)} ms`,
+  );
+}
+
 // ---------------------------------------------------------------------------------------------------
 
-const SCENARIOS = { demo: scenarioDemo, lake: scenarioLake };
-const wanted = (process.env.E2E_SCENARIOS || "demo,lake").split(",").map((s) => s.trim()).filter(Boolean);
+const SCENARIOS = { demo: scenarioDemo, lake: scenarioLake, nosources: scenarioNoSources, coldstart: scenarioColdStart };
+const wanted = (process.env.E2E_SCENARIOS || "demo,lake,nosources,coldstart").split(",").map((s) => s.trim()).filter(Boolean);
 mkdirSync(OUT, { recursive: true });
 const started = performance.now();
 let failed = false;
