@@ -443,7 +443,24 @@ async function scenarioLake() {
     // A table dropped while the app is open: opening it names what failed and offers Retry.
     const gone = pick(listed, "parquet", "usr_jdoe_export");
     rmSync(path.join(dir, "hive", "usr_jdoe.db", "usr_jdoe_export"), { recursive: true });
-    await openFromList(wd, gone);
+    // Reach it with the keyboard: from the filter box, ↓ walks the tree's rows, Enter opens.
+    await wd.click('[data-testid="rail-catalog"]');
+    await wd.click('[data-testid="filter"]');
+    const where = await wd.exec(
+      `const rows = [...document.querySelectorAll('[data-testid="tree"] [role="treeitem"]')];
+       const id = document.querySelector('[data-testid="filter"]').getAttribute('aria-activedescendant');
+       return { target: rows.findIndex((e) => e.dataset.key === arguments[0]), now: rows.findIndex((e) => e.id === id) };`,
+      gone,
+    );
+    assert(where.target >= 0, `${gone} is not in the tree`);
+    const steps = where.target - where.now; // from the highlighted row (none: -1)
+    for (let i = 0; i < Math.abs(steps); i++) await wd.keys(steps > 0 ? KEY.down : KEY.up);
+    const active = await wd.exec(
+      `const id = document.querySelector('[data-testid="filter"]').getAttribute('aria-activedescendant');
+       return id && document.getElementById(id)?.dataset.key;`,
+    );
+    assertEq(active, gone, `row highlighted after ${Math.abs(steps)}× ${steps > 0 ? "↓" : "↑"}`);
+    await wd.keys(KEY.enter);
     const err = await wd.until(
       `const e = document.querySelector('[data-testid="table-page"] [data-testid="error-state"]');
        return e && { kind: e.dataset.kind, text: e.textContent, retry: !!e.querySelector('button') };`,
