@@ -277,6 +277,18 @@ async function setTheme(wd, want) {
   await wd.until(`return document.documentElement.dataset.theme === arguments[0];`, `theme ${want}`, 5000, want);
 }
 
+/** The window's CSP is in force (eval is refused) and nothing the UI did was blocked by it. */
+async function checkCsp(wd, scenario) {
+  // Violations are read first: the refused eval below is one too (reported asynchronously).
+  const csp = await wd.exec(`const violations = Number(document.documentElement.dataset.cspViolations || 0);
+    let evalBlocked = false;
+    try { (0, eval)("1"); } catch (e) { evalBlocked = true; }
+    return { evalBlocked, violations };`);
+  assert(csp.evalBlocked, `${scenario}: eval ran, so the CSP is not applied`);
+  assertEq(csp.violations, 0, `${scenario}: CSP violations during the run`);
+  console.log("  ok CSP in force (eval refused), no violations");
+}
+
 /** Readable at 125% zoom: the page still lays out without scrolling the window sideways. */
 async function checkZoom(wd, scenario) {
   await wd.exec("document.documentElement.style.zoom = '1.25';");
@@ -371,6 +383,7 @@ async function scenarioDemo() {
     const file = await wd.exec(`return document.querySelector('[data-testid="sources-file"]').textContent;`);
     assertEq(file, sources, "sources file in use");
     await shot(wd, scenario, "settings");
+    await checkCsp(wd, scenario);
   } catch (e) {
     await shot(wd, scenario, "FAILED").catch(() => {});
     throw e;
@@ -477,6 +490,7 @@ async function scenarioLake() {
     );
     assertEq(origin, "explicit", "sources origin with LAKESCOPE_SOURCES");
     await shot(wd, scenario, "dark-settings");
+    await checkCsp(wd, scenario);
   } catch (e) {
     await shot(wd, scenario, "FAILED").catch(() => {});
     throw e;

@@ -6,6 +6,15 @@ import App from "./App.svelte";
 import { app } from "./lib/state.svelte";
 import { theme } from "./lib/theme.svelte";
 
+// Anything the CSP blocks is a bug in the UI (an inline style, a stray URL): say so loudly, and keep
+// a count the E2E test checks.
+let violations = 0;
+document.addEventListener("securitypolicyviolation", (e) => {
+  violations += 1;
+  document.documentElement.dataset.cspViolations = String(violations);
+  console.error(`CSP blocked ${e.blockedURI || "inline content"} (${e.violatedDirective})`);
+});
+
 document.documentElement.dataset.theme = theme.resolved;
 const target = document.getElementById("app");
 if (!target) throw new Error("index.html has no #app element");
