@@ -199,7 +199,7 @@ async function checkTable(wd, scenario, sources, target, { screenshots = true } 
     );
     assertEq(n, info.partitions.length, `${target} partitions`);
     const rows = await wd.exec(`return document.querySelectorAll('[data-testid="partition-row"]').length;`);
-    assertEq(rows, info.partitions.length, `${target} partition rows drawn`);
+    assertEq(rows, Math.min(info.partitions.length, 500), `${target} partition rows drawn (first page of 500)`);
     // Sort by size, largest first: the first row must be the engine's largest partition.
     await wd.click('[data-testid="sort-data_bytes"]');
     const top = await wd.exec(
