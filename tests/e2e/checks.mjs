@@ -37,6 +37,14 @@ export async function checkTable(wd, scenario, sources, target, { screenshots = 
   assertEq(overview.location, decodeURIComponent(new URL(info.location).pathname), `${target} location`);
   assertEq(overview.version, info.current.version_id ?? null, `${target} current version`);
   assert(/LIMIT 100;$/.test(overview.sql ?? ""), `${target}: no SELECT snippet`);
+  // Copy the SELECT: the button must report success (async clipboard, or the selection fallback).
+  await wd.click('[data-testid="copy-select"] button');
+  const copied = await wd.until(
+    `const t = document.querySelector('[data-testid="copy-select"] button').textContent; return /Copied|failed/.test(t) && t.trim();`,
+    "the copy button's answer",
+    5000,
+  );
+  assertEq(copied, "Copied", `${target}: copying the SELECT snippet`);
   if (screenshots) await shot(wd, scenario, `${info.format}-overview`);
 
   await openTab(wd, "schema");
