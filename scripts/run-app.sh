@@ -38,6 +38,8 @@ for _ in $(seq 1 1800); do
 done
 grep -q "table list painted" "$log" || { echo "no table list after 6 minutes; log: $log" >&2; exit 1; }
 sleep 1 # let the frame after the mark settle
-DISPLAY="$display" import -window root "$shot"
+# The window itself when xwininfo (x11-utils) can name it, else the whole virtual screen.
+wid=$(DISPLAY="$display" xwininfo -root -tree 2>/dev/null | awk '/"Lakescope"/ {print $1; exit}' || true)
+DISPLAY="$display" import -window "${wid:-root}" "$shot"
 grep "table list painted" "$log"
 echo "screenshot: $shot"

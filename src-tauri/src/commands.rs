@@ -27,16 +27,11 @@ async fn engine(state: &AppState) -> Reply<Arc<Lakescope>> {
 }
 
 /// Open the sources (first launch: build or reuse the demo lakehouse) and say which are in use.
-/// Calling it again returns the same answer; after a failure it tries again.
+/// The app began this at launch; the first call collects that result (success or failure), later
+/// calls return the same success or, after a failure, try again (the UI's Retry).
 #[tauri::command]
-pub async fn bootstrap(state: State<'_, AppState>) -> Reply<Startup> {
-    let _one_at_a_time = state.starting.lock().await;
-    if let Some((_, startup)) = state.engine.read().await.as_ref() {
-        return Ok(startup.clone());
-    }
-    let (ls, startup) = Lakescope::start(&state.options).await.map_err(report)?;
-    *state.engine.write().await = Some((Arc::new(ls), startup.clone()));
-    Ok(startup)
+pub async fn bootstrap(state: State<'_, AppState>, retry: bool) -> Reply<Startup> {
+    state.ensure_started(retry).await
 }
 
 #[tauri::command]

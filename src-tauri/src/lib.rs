@@ -8,10 +8,12 @@ mod commands;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use lakescope::api::{Startup, StartupOptions};
+use lakescope::error::ErrorReport;
 use lakescope::Lakescope;
+use tauri::{Manager, WebviewWindowBuilder};
 use tokio::sync::{Mutex, RwLock};
 
 /// What the commands share: where sources come from, the opened engine, and when the process began.
@@ -20,7 +22,8 @@ pub struct AppState {
     started: Instant,
     engine: RwLock<Option<(Arc<Lakescope>, Startup)>>,
     /// Held while starting, so a double call (a reload during the first demo build) builds once.
-    starting: Mutex<()>,
+    /// Holds the error of the start begun at launch until the UI's first `bootstrap` collects it.
+    starting: Mutex<Option<ErrorReport>>,
 }
 
 impl AppState {
@@ -32,7 +35,32 @@ impl AppState {
         if let Some(dir) = var("LAKESCOPE_DEMO_DIR") {
             options.demo_dir = dir;
         }
-        AppState { options, started, engine: RwLock::new(None), starting: Mutex::new(()) }
+        AppState { options, started, engine: RwLock::new(None), starting: Mutex::new(None) }
+    }
+
+    /// Open the sources and list their tables once. Started at launch, so the catalogs are read while
+    /// WebKit is still starting; the UI's `bootstrap` then waits for it instead of starting again.
+    /// `retry` decides whether an earlier failure is reported as is or tried again.
+    pub(crate) async fn ensure_started(&self, retry: bool) -> Result<Startup, ErrorReport> {
+        let mut failed = self.starting.lock().await;
+        if let Some((_, startup)) = self.engine.read().await.as_ref() {
+            return Ok(startup.clone());
+        }
+        if let Some(e) = failed.take().filter(|_| !retry) {
+            return Err(e);
+        }
+        match Lakescope::start(&self.options).await {
+            Ok((ls, startup)) => {
+                let _warm = ls.tables().await;
+                *self.engine.write().await = Some((Arc::new(ls), startup.clone()));
+                Ok(startup)
+            }
+            Err(e) => {
+                eprintln!("lakescope: {:?}: {}", e.kind, e.detailed());
+                *failed = Some(e.to_report());
+                Err(e.to_report())
+            }
+        }
     }
 }
 
@@ -41,6 +69,16 @@ pub fn run() {
     let started = Instant::now();
     tauri::Builder::default()
         .manage(AppState::from_env(started))
+        .setup(|app| {
+            let boot = start_with_page(app.handle());
+            let config = app.config().app.windows.first().cloned().ok_or("tauri.conf.json lists no window")?;
+            let mut window = WebviewWindowBuilder::from_config(app.handle(), &config)?;
+            if let Some(script) = boot {
+                window = window.initialization_script(script);
+            }
+            window.build()?;
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::bootstrap,
             commands::list_tables,
@@ -51,4 +89,31 @@ pub fn run() {
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lakescope window");
+}
+
+/// How long the window waits for the sources before opening without them.
+const BOOT_WAIT: Duration = Duration::from_millis(300);
+
+/// Start opening the sources and listing their tables. When that is quick (tens of milliseconds,
+/// unless the demo must be built), hand the answer to the page as `window.__LAKESCOPE_BOOT__`: while
+/// WebKit starts up its first IPC replies wait a few hundred milliseconds, which is most of a cold
+/// start. Otherwise the work goes on in the background and the UI asks through `bootstrap`.
+fn start_with_page(handle: &tauri::AppHandle) -> Option<String> {
+    let h = handle.clone();
+    let task = tauri::async_runtime::spawn(async move {
+        let state = h.state::<AppState>();
+        match state.ensure_started(false).await {
+            Ok(startup) => {
+                let listing = state.engine.read().await.as_ref().map(|(ls, _)| ls.clone())?.tables().await;
+                Some(serde_json::json!({ "startup": startup, "listing": listing }))
+            }
+            Err(error) => Some(serde_json::json!({ "error": error })),
+        }
+    });
+    let boot = tauri::async_runtime::block_on(async { tokio::time::timeout(BOOT_WAIT, task).await });
+    match boot {
+        // JSON is valid JavaScript; the page reads and deletes this once.
+        Ok(Ok(Some(doc))) => Some(format!("window.__LAKESCOPE_BOOT__ = {doc};")),
+        _ => None,
+    }
 }

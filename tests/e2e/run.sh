@@ -14,6 +14,7 @@ if [ -z "${DISPLAY:-}" ]; then
 fi
 
 command -v WebKitWebDriver >/dev/null || { echo "WebKitWebDriver missing: apt-get install webkit2gtk-driver" >&2; exit 1; }
+command -v import >/dev/null || { echo "ImageMagick's import missing (screenshots): apt-get install imagemagick" >&2; exit 1; }
 export PATH="$HOME/.cargo/bin:$PATH"
 if ! command -v tauri-driver >/dev/null; then
   echo "installing tauri-driver (cargo install tauri-driver --locked)"

@@ -35,12 +35,21 @@ export class WebDriver {
     return json.value;
   }
 
+  /** Start the app. tauri-driver starts WebKitWebDriver in the background, so the first attempts
+   *  can find it not yet listening; those are retried for a few seconds. */
   async newSession(application) {
-    const value = await this.req("POST", "/session", {
-      capabilities: { alwaysMatch: { "tauri:options": { application } } },
-    });
-    this.sid = value.sessionId;
-    return value;
+    const body = { capabilities: { alwaysMatch: { "tauri:options": { application } } } };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const value = await this.req("POST", "/session", body);
+        this.sid = value.sessionId;
+        return value;
+      } catch (e) {
+        const notYet = /fetch failed|Connect|ECONNREFUSED/i.test(`${e.message} ${e.cause?.message ?? ""}`);
+        if (!notYet || attempt >= 25) throw e;
+        await sleep(200);
+      }
+    }
   }
 
   async quit() {

@@ -26,7 +26,8 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 }
 
 export const api = {
-  bootstrap: () => call<Startup>("bootstrap"),
+  /** `retry`: after a failure, try again rather than report the failure of the start begun at launch. */
+  bootstrap: (retry: boolean) => call<Startup>("bootstrap", { retry }),
   listTables: () => call<TableListing>("list_tables"),
   tablePage: (target: string) => call<TablePage>("table_page", { target }),
   sizeChartSvg: (target: string, options: ChartOptions) => call<string>("size_chart_svg", { target, options }),

@@ -18,10 +18,20 @@ class AppState {
   private listGen = 0;
   private pageGen: Record<string, number> = {};
 
-  async start() {
+  async start(retry = false) {
+    const boot = takeBoot();
+    if (boot && !retry) {
+      if ("error" in boot) {
+        this.startup = { state: "error", error: boot.error };
+      } else {
+        this.startup = { state: "ready", value: boot.startup };
+        this.listing = { state: "ready", value: boot.listing };
+      }
+      return;
+    }
     this.startup = { state: "loading" };
     try {
-      this.startup = { state: "ready", value: await api.bootstrap() };
+      this.startup = { state: "ready", value: await api.bootstrap(retry) };
     } catch (e) {
       this.startup = { state: "error", error: toReport(e) };
       return;
@@ -40,10 +50,9 @@ class AppState {
     }
   }
 
-  /** Load a table page unless it is loaded (or loading) already; `force` reloads it. */
+  /** Load a table page unless it is loaded, loading or failed already; `force` (Reload, Retry) reloads. */
   async openTable(target: string, force = false) {
-    const have = this.pages[target];
-    if (!force && have && have.state !== "error") return;
+    if (!force && this.pages[target]) return;
     const gen = (this.pageGen[target] ?? 0) + 1;
     this.pageGen[target] = gen;
     this.pages[target] = { state: "loading" };
@@ -73,6 +82,17 @@ class AppState {
     this.pageGen = {};
     await Promise.all([this.loadTables(), keep ? this.openTable(keep, true) : Promise.resolve()]);
   }
+}
+
+/** What the app hands the page when its sources opened before the window (see src-tauri's lib.rs). */
+type Boot = { startup: Startup; listing: TableListing } | { error: ErrorReport };
+
+/** The launch-time answer, once: a later start (Retry) must ask the app again. */
+function takeBoot(): Boot | null {
+  const w = window as unknown as { __LAKESCOPE_BOOT__?: Boot };
+  const boot = w.__LAKESCOPE_BOOT__ ?? null;
+  delete w.__LAKESCOPE_BOOT__;
+  return boot;
 }
 
 export const app = new AppState();
