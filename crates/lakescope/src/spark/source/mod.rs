@@ -52,18 +52,28 @@ fn rolled_index(name: &str) -> Option<u64> {
 /// Find every application log under `input` (a path, `file://…`, `s3://…`, `gs://…`, `az://…`).
 pub async fn discover(input: &str) -> Result<Vec<LogEntry>> {
     let loc = crate::storage::open(input, &Default::default())?;
-    if let Some(size) = loc.size_of("").await? {
+    let (file_size, is_dir) = match loc.local_path() {
+        Some(p) => match std::fs::metadata(p) {
+            Ok(m) => (m.is_file().then(|| m.len()), m.is_dir()),
+            Err(_) => (None, false),
+        },
+        None => match loc.size_of("").await? {
+            Some(size) => (Some(size), false),
+            None => (None, loc.is_dir().await?),
+        },
+    };
+    if let Some(size) = file_size {
         let name = loc.url().path_segments().and_then(|mut s| s.next_back()).unwrap_or(input).to_string();
         return Ok(vec![single(loc.clone(), &name, size)]);
     }
-    if !loc.is_dir().await? {
+    if !is_dir {
         return Err(Error::not_found(format!("{input}: no such event log file or directory")));
     }
     let base_name = loc.url().path().trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string();
     if base_name.starts_with("eventlog_v2_") {
         return Ok(vec![rolled(&loc).await?]);
     }
-    let (dirs, files) = loc.list_dir().await?;
+    let (dirs, files) = list_dir(&loc).await?;
     let mut out = Vec::new();
     for d in dirs.iter().filter(|d| d.starts_with("eventlog_v2_")) {
         out.push(rolled(&loc.join(d)).await?);
@@ -88,8 +98,33 @@ fn single(location: Location, name: &str, size: u64) -> LogEntry {
     }
 }
 
+/// Sub-directories and files. Unlike a storage listing (which must not follow symlinks, to count bytes
+/// once), log discovery follows them locally, as the History Server does: a directory of links to logs
+/// is a common way to point it at a few applications.
+async fn list_dir(loc: &Location) -> Result<(Vec<String>, Vec<FileEntry>)> {
+    let Some(path) = loc.local_path().map(|p| p.to_path_buf()) else { return loc.list_dir().await };
+    tokio::task::spawn_blocking(move || -> Result<(Vec<String>, Vec<FileEntry>)> {
+        let (mut dirs, mut files) = (Vec::new(), Vec::new());
+        let rd = std::fs::read_dir(&path).map_err(|e| Error::from(e).context(format!("listing {}", path.display())))?;
+        for entry in rd {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Ok(meta) = std::fs::metadata(entry.path()) else { continue }; // a dangling link
+            if meta.is_dir() {
+                dirs.push(name);
+            } else if meta.is_file() {
+                files.push(FileEntry { path: name, size: meta.len(), last_modified_ms: 0 });
+            }
+        }
+        dirs.sort();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok((dirs, files))
+    })
+    .await?
+}
+
 async fn rolled(dir: &Location) -> Result<LogEntry> {
-    let (_, files) = dir.list_dir().await?;
+    let (_, files) = list_dir(dir).await?;
     let mut events: Vec<(u64, &FileEntry)> =
         files.iter().filter(|f| !hidden(&f.path)).filter_map(|f| rolled_index(&f.path).map(|n| (n, f))).collect();
     events.sort_by_key(|(n, _)| *n);
