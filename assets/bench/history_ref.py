@@ -19,8 +19,15 @@ else:
 import_seconds = time.perf_counter() - t_import
 
 
+def sqlalchemy_uri(uri):
+    # Sources files use sqlx's form, where sqlite:///abs/path is absolute; SQLAlchemy needs four slashes.
+    if uri.startswith("sqlite:///") and not uri.startswith("sqlite:////"):
+        return "sqlite:////" + uri[len("sqlite:///"):]
+    return uri
+
+
 def iceberg_history(uri, warehouse, name, ident):
-    catalog = SqlCatalog(name, uri=uri, warehouse=warehouse)
+    catalog = SqlCatalog(name, uri=sqlalchemy_uri(uri), warehouse=warehouse)
     table = catalog.load_table(ident)
     rows = []
     for entry in table.history():

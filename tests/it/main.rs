@@ -5,4 +5,5 @@
 mod support;
 
 mod cli_contract;
+mod iceberg_truth;
 mod parquet_truth;
