@@ -19,6 +19,8 @@ pub const GROW: f64 = 1.5;
 /// Python workers' peak RSS at or above this share of the memory reserved outside the heap
 /// (overhead + PySpark memory): Python-heavy.
 pub const PYTHON_SHARE_AT: f64 = 0.5;
+/// …or at least this many times the JVM heap's peak (the job's memory goes to Python).
+pub const PYTHON_OVER_HEAP: f64 = 1.0;
 /// A stage is skewed when its slowest task takes at least this many times the mean task…
 pub const SKEW_RATIO: f64 = 5.0;
 /// …and at least this long.
@@ -140,6 +142,15 @@ pub fn size_conf(bytes: u64) -> String {
     if rounded % GIB == 0 { format!("{}g", rounded / GIB) } else { format!("{}m", rounded / MIB) }
 }
 
+/// A size as Spark config text, exactly (for settings kept as they are).
+fn exact_conf(bytes: u64) -> String {
+    if bytes % GIB == 0 { format!("{}g", bytes / GIB) } else { format!("{}m", bytes.div_ceil(MIB)) }
+}
+
+fn opt_bytes(b: Option<u64>) -> String {
+    b.map(units::bytes).unwrap_or_else(|| "unknown".into())
+}
+
 fn rounded(bytes: u64) -> u64 {
     super::allocated::parse_size(&size_conf(bytes), MIB).unwrap_or(bytes)
 }
@@ -241,19 +252,36 @@ pub fn rules(o: &Observed, prices: &Prices) -> Vec<Advice> {
     if let Some(py) = o.python_peak.filter(|p| *p > 0) {
         let outside = o.overhead_bytes + o.pyspark_bytes;
         let share = py as f64 / outside.max(1) as f64;
-        if share >= PYTHON_SHARE_AT && role == "spark.executor" {
+        let over_heap = o.heap_peak.is_some_and(|h| py as f64 >= PYTHON_OVER_HEAP * h as f64);
+        if (share >= PYTHON_SHARE_AT || over_heap) && role == "spark.executor" {
+            // Never lower Python's own limit below what it has: pyspark.memory caps address space, not RSS.
+            let need = rounded((py as f64 * (1.0 + HEADROOM)) as u64);
+            let pyspark = if o.pyspark_bytes >= need { exact_conf(o.pyspark_bytes) } else { size_conf(need) };
+            let mut config = format!("--conf spark.executor.pyspark.memory={pyspark}");
+            if let Some(h) = o.heap_peak {
+                let heap = rounded(((h as f64 * (1.0 + HEADROOM)) as u64).max(MIN_HEAP));
+                if heap < o.heap_bytes {
+                    config.push_str(&format!(" --conf spark.executor.memory={}", size_conf(heap)));
+                }
+            }
             out.push(advice(
                 "python-heavy",
                 if share >= 1.0 { "warning" } else { "info" },
                 format!("Python-heavy: Python workers peaked at {}", units::bytes(py)),
                 format!(
-                    "Python workers live outside the JVM heap: they peaked at {} against {} of overhead + PySpark memory. Give Python its own memory instead of a bigger heap.",
+                    "Python workers live outside the JVM heap: they peaked at {} ({}the JVM heap's peak of {}) against {} of overhead + PySpark memory. Size Python's memory, not the heap.",
                     units::bytes(py),
+                    if over_heap { "more than " } else { "less than " },
+                    opt_bytes(o.heap_peak),
                     units::bytes(outside)
                 ),
-                format!("Python RSS ≥ {:.0}% of overhead + pyspark.memory; suggestion = Python peak + {:.0}%", PYTHON_SHARE_AT * 100.0, HEADROOM * 100.0),
+                format!(
+                    "Python RSS ≥ {:.0}% of overhead + pyspark.memory, or ≥ {PYTHON_OVER_HEAP}× the heap peak; suggestion = Python peak + {:.0}% (never below the current pyspark.memory)",
+                    PYTHON_SHARE_AT * 100.0,
+                    HEADROOM * 100.0
+                ),
                 share,
-                format!("--conf spark.executor.pyspark.memory={}", size_conf((py as f64 * (1.0 + HEADROOM)) as u64)),
+                config,
             ));
         }
     }
