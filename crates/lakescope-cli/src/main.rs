@@ -117,6 +117,9 @@ enum BenchCommand {
         min_mb: u64,
         #[arg(long)]
         python: Option<PathBuf>,
+        /// Only our side: time, throughput and peak RSS (no History Server).
+        #[arg(long)]
+        no_history_server: bool,
     },
     /// History with per-version totals: ours vs pyiceberg / deltalake on tables with many versions.
     History {
@@ -239,12 +242,13 @@ async fn run(cli: Cli) -> Result<()> {
                 (false, false) => human::spark(&got.apps),
             }
         }
-        Command::Bench(BenchCommand::Spark { log, min_mb, python }) => {
+        Command::Bench(BenchCommand::Spark { log, min_mb, python, no_history_server }) => {
             let opts = lakescope::bench::spark::Options {
                 log,
                 min_bytes: min_mb * 1_000_000,
                 python: lakescope::bench::find_python(python.as_deref()),
                 cache_dir: std::env::current_dir()?.join("target/bench"),
+                skip_history_server: no_history_server,
             };
             let report = lakescope::bench::spark::run(&opts).await?;
             if cli.json { print_json(&report) } else { human::bench_spark(&report) }
