@@ -22,8 +22,9 @@ pub enum Item {
     Line(Range<usize>),
     /// The final bytes of the stream, with no newline after them: complete JSON or a cut line.
     Last(Range<usize>),
-    /// A line dropped without buffering it: not wanted (`too_long == false`) or over [`MAX_LINE`].
-    Skipped { bytes: u64, too_long: bool },
+    /// A line dropped without buffering it: not wanted (`too_long == false`) or over [`MAX_LINE`];
+    /// `cut` when the stream ended before its newline.
+    Skipped { bytes: u64, too_long: bool, cut: bool },
 }
 
 pub struct LineReader<R: Read> {
@@ -59,14 +60,14 @@ impl<R: Read> LineReader<R> {
                     self.start += i + 1;
                     self.scanned = 0;
                     self.skipping = None;
-                    return Some(Item::Skipped { bytes: skipped + i as u64, too_long });
+                    return Some(Item::Skipped { bytes: skipped + i as u64, too_long, cut: false });
                 }
                 let n = (self.end - self.start) as u64;
                 self.start = self.end;
                 self.skipping = Some((skipped + n, too_long));
                 if !self.fill() {
                     self.skipping = None;
-                    return Some(Item::Skipped { bytes: skipped + n, too_long });
+                    return Some(Item::Skipped { bytes: skipped + n, too_long, cut: true });
                 }
                 continue;
             }
@@ -93,6 +94,7 @@ impl<R: Read> LineReader<R> {
                 let too_long = pending >= MAX_LINE;
                 if too_long || !keep(head) {
                     self.skipping = Some((0, too_long));
+                    self.scanned = 0;
                     continue;
                 }
             }
@@ -147,7 +149,7 @@ mod tests {
             out.push(match item {
                 Item::Line(l) => format!("L:{}", String::from_utf8_lossy(r.slice(l))),
                 Item::Last(l) => format!("E:{}", String::from_utf8_lossy(r.slice(l))),
-                Item::Skipped { bytes, too_long } => format!("S:{bytes}:{too_long}"),
+                Item::Skipped { bytes, too_long, cut } => format!("S:{bytes}:{too_long}:{cut}"),
             });
         }
         out
@@ -167,10 +169,19 @@ mod tests {
         let mut r = LineReader::new(&data[..]);
         let keep = |head: &[u8]| !head.starts_with(b"{\"Event\":\"Huge\"");
         let first = r.next(&keep).unwrap();
-        assert!(matches!(first, Item::Skipped { too_long: false, .. }), "{first:?}");
+        assert!(matches!(first, Item::Skipped { too_long: false, cut: false, .. }), "{first:?}");
         assert!(r.buf.len() <= 2 * CHUNK, "buffer stayed small: {}", r.buf.len());
         let Item::Line(l) = r.next(&keep).unwrap() else { panic!() };
         assert_eq!(r.slice(l), b"next");
+    }
+
+    #[test]
+    fn a_long_unwanted_line_cut_by_the_end_of_the_stream_says_so() {
+        let mut data = b"{\"Event\":\"Huge\",\"x\":\"".to_vec();
+        data.extend(std::iter::repeat_n(b'x', 3 * CHUNK));
+        let items = collect(&data, &|_| false);
+        assert_eq!(items.len(), 1);
+        assert!(items[0].ends_with(":false:true"), "{items:?}");
     }
 
     #[test]

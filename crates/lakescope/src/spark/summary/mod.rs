@@ -66,6 +66,8 @@ pub struct Summarizer {
     corrupt_lines: u64,
     first_corrupt: Option<String>,
     warnings: Vec<Warning>,
+    /// Reused buffer for task ends without their accumulators.
+    scratch: Vec<u8>,
 }
 
 fn warning(kind: &str, message: String) -> Warning {
@@ -93,6 +95,7 @@ impl Summarizer {
             corrupt_lines: 0,
             first_corrupt: None,
             warnings: Vec::new(),
+            scratch: Vec::new(),
         }
     }
 
@@ -120,7 +123,11 @@ impl Summarizer {
                         ));
                     }
                 }
-                Item::Skipped { bytes, too_long: true } => self.warnings.push(warning(
+                Item::Skipped { bytes, cut: true, .. } => self.warnings.push(warning(
+                    "truncated",
+                    format!("{name}: the last line is cut off after {bytes} bytes (the log was being written); everything before it is kept"),
+                )),
+                Item::Skipped { bytes, too_long: true, .. } => self.warnings.push(warning(
                     "long-line",
                     format!("{name}: skipped an event of {bytes} bytes, longer than the {} MiB a needed event may be", ev::lines::MAX_LINE >> 20),
                 )),
@@ -225,9 +232,14 @@ impl Summarizer {
             }
             Kind::TaskStart => self.replay.task_start(parse(line)?),
             Kind::TaskEnd => {
-                let e: ev::TaskEnd = parse(line)?;
-                self.seen(e.info.finish_time);
-                self.replay.task_end(e);
+                let mut scratch = std::mem::take(&mut self.scratch);
+                let slim = if ev::without_accumulables(line, &mut scratch) { &scratch[..] } else { line };
+                let parsed = parse::<ev::TaskEnd>(slim).map(|e| {
+                    self.seen(e.info.finish_time);
+                    self.replay.task_end(e);
+                });
+                self.scratch = scratch;
+                parsed?
             }
             Kind::StageExecutorMetrics => self.replay.stage_executor_metrics(parse(line)?),
             Kind::MetricsUpdate => self.replay.metrics_update(parse(line)?),
