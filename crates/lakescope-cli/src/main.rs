@@ -230,10 +230,8 @@ async fn run(cli: Cli) -> Result<()> {
             for e in &got.errors {
                 eprintln!("warning: {}: {}", e.input, e.error.message);
             }
-            if got.apps.is_empty() {
-                if let Some(e) = got.errors.first() {
-                    return Err(Error::new(e.error.kind, e.error.message.clone()));
-                }
+            if let (true, Some(e)) = (got.apps.is_empty(), got.errors.first()) {
+                return Err(Error::new(e.error.kind, e.error.message.clone()));
             }
             match (runs, cli.json) {
                 (true, true) => print_json(&got.runs),
@@ -263,7 +261,11 @@ async fn run(cli: Cli) -> Result<()> {
             let chart = lakescope::charts::MemoryChart { app: &summary };
             let bytes = lakescope::charts::render_for_path(&chart, &opts, &out)?;
             std::fs::write(&out, bytes).map_err(|e| Error::from(e).context(format!("writing {}", out.display())))?;
-            if cli.json { print_json(&serde_json::json!({ "out": out })) } else { Ok(println!("{}", out.display())) }
+            if !cli.json {
+                println!("{}", out.display());
+                return Ok(());
+            }
+            print_json(&serde_json::json!({ "out": out }))
         }
         Command::Chart { kind: ChartKind::Size, target, out, theme, width, height, app: _ } => {
             let ls = open_sources(cli.sources)?;

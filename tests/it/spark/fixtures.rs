@@ -229,7 +229,7 @@ fn bad_inputs_are_clear_errors() {
     std::fs::write(&not_a_log, "just some text\n").unwrap();
     let out = cli().args(["spark", not_a_log.to_str().unwrap(), "--json"]).output().unwrap();
     assert!(!out.status.success());
-    let err: Value = serde_json::from_slice(&out.stderr.split(|b| *b == b'\n').find(|l| l.starts_with(b"{")).unwrap()).unwrap();
+    let err: Value = serde_json::from_slice(out.stderr.split(|b| *b == b'\n').find(|l| l.starts_with(b"{")).unwrap()).unwrap();
     assert_eq!(err["error"]["kind"], "Corrupt");
     assert!(err["error"]["message"].as_str().unwrap().contains("notes.txt"), "{err}");
 

@@ -105,11 +105,9 @@ impl<R: Read> Lz4BlockReader<R> {
 
 impl<R: Read> Read for Lz4BlockReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.pos >= self.block.len() {
-            if self.done || !self.next_block().inspect_err(|_| self.done = true)? {
-                self.done = true;
-                return Ok(0);
-            }
+        if self.pos >= self.block.len() && (self.done || !self.next_block().inspect_err(|_| self.done = true)?) {
+            self.done = true;
+            return Ok(0);
         }
         let n = buf.len().min(self.block.len() - self.pos);
         buf[..n].copy_from_slice(&self.block[self.pos..self.pos + n]);

@@ -72,11 +72,9 @@ impl<R: Read> LzfReader<R> {
 
 impl<R: Read> Read for LzfReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.pos >= self.block.len() {
-            if self.done || !self.next_chunk().inspect_err(|_| self.done = true)? {
-                self.done = true;
-                return Ok(0);
-            }
+        if self.pos >= self.block.len() && (self.done || !self.next_chunk().inspect_err(|_| self.done = true)?) {
+            self.done = true;
+            return Ok(0);
         }
         let n = buf.len().min(self.block.len() - self.pos);
         buf[..n].copy_from_slice(&self.block[self.pos..self.pos + n]);

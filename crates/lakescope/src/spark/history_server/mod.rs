@@ -168,7 +168,7 @@ async fn read_attempt(c: &Client, base: &str, app: &Application, at: &Attempt, p
             failed_tasks: s.num_failed_tasks,
             memory_bytes_spilled: s.memory_bytes_spilled,
             disk_bytes_spilled: s.disk_bytes_spilled,
-            task_ms_mean: if s.num_complete_tasks > 0 { s.executor_run_time / s.num_complete_tasks } else { 0 },
+            task_ms_mean: s.executor_run_time.checked_div(s.num_complete_tasks).unwrap_or(0),
             task_ms_max: 0,
             peak_by_executor: s
                 .executor_summary

@@ -54,7 +54,7 @@ pub async fn discover(input: &str) -> Result<Vec<LogEntry>> {
     let loc = crate::storage::open(input, &Default::default())?;
     let (file_size, is_dir) = match loc.local_path() {
         Some(p) => match std::fs::metadata(p) {
-            Ok(m) => (m.is_file().then(|| m.len()), m.is_dir()),
+            Ok(m) => (m.is_file().then_some(m.len()), m.is_dir()),
             Err(_) => (None, false),
         },
         None => match loc.size_of("").await? {

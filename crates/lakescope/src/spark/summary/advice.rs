@@ -144,7 +144,7 @@ pub fn size_conf(bytes: u64) -> String {
 
 /// A size as Spark config text, exactly (for settings kept as they are).
 fn exact_conf(bytes: u64) -> String {
-    if bytes % GIB == 0 { format!("{}g", bytes / GIB) } else { format!("{}m", bytes.div_ceil(MIB)) }
+    if bytes.is_multiple_of(GIB) { format!("{}g", bytes / GIB) } else { format!("{}m", bytes.div_ceil(MIB)) }
 }
 
 fn opt_bytes(b: Option<u64>) -> String {

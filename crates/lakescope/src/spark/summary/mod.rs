@@ -346,7 +346,7 @@ pub fn assemble(p: Parts, prices: &Prices) -> AppSummary {
     for x in executors.iter_mut().filter(|x| x.end_ms.is_none()) {
         x.end_ms = x.remove_ms.or(app_end);
     }
-    executors.sort_by(|a, b| (!a.is_driver, id_key(&a.id)).cmp(&(!b.is_driver, id_key(&b.id))));
+    executors.sort_by_key(|x| (!x.is_driver, id_key(&x.id)));
     executor_warnings(&mut warnings, &p.props, p.saw_stage_metrics, &executors);
     let master = p.props.get("spark.master").cloned();
     let shared = memory::driver_tree_is_shared(master.as_deref());
@@ -501,7 +501,7 @@ fn stage(s: &replay::Stage) -> StageSummary {
         failed_tasks: s.failed_tasks,
         memory_bytes_spilled: s.memory_spilled,
         disk_bytes_spilled: s.disk_spilled,
-        task_ms_mean: if s.succeeded > 0 { s.task_ms_sum / s.succeeded } else { 0 },
+        task_ms_mean: s.task_ms_sum.checked_div(s.succeeded).unwrap_or(0),
         task_ms_max: s.task_ms_max,
         peak_by_executor: s.peaks.iter().filter(|(_, p)| p.is_set()).map(|(k, p)| (k.clone(), *p)).collect(),
     }
