@@ -21,6 +21,8 @@ type Stack = Vec<(usize, u64)>;
 const COMPONENTS: [&str; 4] = ["heap", "off-heap", "overhead / native", "Python"];
 
 fn bars(app: &AppSummary) -> Vec<(String, Stack, Option<Stack>)> {
+    // In local-cluster mode the driver's process tree holds the executors too: show its JVM only.
+    let shared_tree = crate::spark::summary::memory::driver_tree_is_shared(app.master.as_deref());
     app.executors
         .iter()
         .map(|x| {
@@ -29,6 +31,9 @@ fn bars(app: &AppSummary) -> Vec<(String, Stack, Option<Stack>)> {
             let used = x.peak.filter(|_| x.telemetry != Telemetry::None).map(|p| {
                 let heap = p.get(metric::JVM_HEAP);
                 let off = p.get(metric::JVM_OFF_HEAP);
+                if x.is_driver && shared_tree {
+                    return vec![(0, heap), (1, off)];
+                }
                 let native = p.get(metric::PROCESS_TREE_JVM_RSS).saturating_sub(heap + off);
                 vec![(0, heap), (1, off), (2, native), (3, p.get(metric::PROCESS_TREE_PYTHON_RSS))]
             });

@@ -530,3 +530,36 @@ mod tests {
         assert!(err.message.contains("no SparkListenerApplicationStart"), "{}", err.message);
     }
 }
+
+#[cfg(test)]
+mod fixture_tests {
+    use super::*;
+    use crate::model::metric;
+
+    fn repo() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    }
+
+    /// Regression: an executor killed mid-stage gets its peak from a stage-metrics event logged *after*
+    /// its removal; the History Server keeps such "recently dead" executors, and so must we.
+    #[tokio::test]
+    async fn an_executor_removed_before_its_stage_metrics_keeps_them() {
+        let dir = repo().join("assets/spark/logs/executor_lost");
+        let manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(repo().join("assets/spark/logs/manifest.json")).unwrap()).unwrap();
+        let facts = &manifest["fixtures"]["executor_lost"]["applications"][0]["executors"];
+        let (id, expected) = facts
+            .as_object()
+            .unwrap()
+            .iter()
+            .find(|(_, x)| x["removed_reason"].as_str().is_some_and(|r| r.contains("137")))
+            .map(|(id, x)| (id.clone(), x["peak_stage_metrics"]["ProcessTreePythonRSSMemory"].as_i64().unwrap()))
+            .unwrap();
+        let entries = crate::spark::source::discover(dir.to_str().unwrap()).await.unwrap();
+        let app = tokio::task::spawn_blocking(move || crate::spark::summarize_entry(&entries[0], &Prices::default())).await.unwrap().unwrap();
+        let x = app.executors.iter().find(|x| x.id == id).unwrap();
+        assert!(x.remove_ms.is_some() && x.lost_to_memory);
+        assert_eq!(x.peak.unwrap().0[metric::PROCESS_TREE_PYTHON_RSS], expected);
+        assert_eq!(x.telemetry, Telemetry::StageMetrics);
+    }
+}
