@@ -171,14 +171,23 @@ pub fn spark(apps: &[lakescope::model::AppSummary]) -> Result<()> {
         apps.iter()
             .map(|a| {
                 let m = &a.memory;
+                let known = |v: f64| {
+                    if m.executors_unknown as usize == a.executors.len() {
+                        "unknown".to_string()
+                    } else if m.executors_unknown > 0 {
+                        format!("{v:.2} GiB·h (+{} unknown)", m.executors_unknown)
+                    } else {
+                        format!("{v:.2} GiB·h")
+                    }
+                };
                 vec![
                     a.app_id.clone(),
                     a.app_name.clone(),
                     if a.completed { "finished".into() } else { "in progress".into() },
                     a.executors.iter().filter(|x| !x.is_driver).count().to_string(),
                     format!("{:.2} GiB·h", m.allocated_gib_hours),
-                    format!("{:.2} GiB·h", m.used_gib_hours),
-                    format!("{:.2} GiB·h", m.wasted_gib_hours),
+                    known(m.used_gib_hours),
+                    known(m.wasted_gib_hours),
                     format!("${:.4}", m.cost.allocated_usd + m.cost.vcore_usd),
                 ]
             })
@@ -204,7 +213,7 @@ pub fn spark(apps: &[lakescope::model::AppSummary]) -> Result<()> {
                         opt_bytes(peak(metric::JVM_HEAP)),
                         opt_bytes(peak(metric::PROCESS_TREE_JVM_RSS).filter(|v| *v > 0)),
                         opt_bytes(peak(metric::PROCESS_TREE_PYTHON_RSS).filter(|v| *v > 0)),
-                        format!("{:?}", x.telemetry).to_lowercase(),
+                        serde_json::to_value(x.telemetry).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
                         x.removal_reason.clone().unwrap_or_default(),
                     ]
                 })
