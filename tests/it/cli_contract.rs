@@ -36,3 +36,20 @@ fn missing_location_names_the_path() {
     assert_eq!(doc["error"]["kind"], "NotFound", "{doc}");
     assert!(doc["error"]["message"].as_str().unwrap().contains("/nonexistent/lake/t1"), "{doc}");
 }
+
+#[test]
+fn closed_stdout_ends_quietly_instead_of_panicking() {
+    // `lakescope history t | head -3` used to panic with "failed printing to stdout: Broken pipe".
+    let d = demo();
+    let mut child = cli()
+        .args(["--sources", &d.sources_arg(), "history", "ods_customers"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away before the first line is written
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{}: {stderr}", out.status);
+}

@@ -5,6 +5,7 @@
 mod support;
 
 mod cli_contract;
+mod delta_truth;
 mod iceberg_truth;
 mod parquet_truth;
 mod spark;

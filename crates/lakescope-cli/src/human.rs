@@ -15,7 +15,7 @@ fn grid(header: &[&str], rows: Vec<Vec<String>>) {
     }
     let line = |cells: Vec<String>| {
         let s: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
-        println!("{}", s.join("  ").trim_end());
+        outln!("{}", s.join("  ").trim_end());
     };
     line(header.iter().map(|s| s.to_string()).collect());
     for r in rows {
@@ -25,7 +25,7 @@ fn grid(header: &[&str], rows: Vec<Vec<String>>) {
 
 pub fn tables(tables: &[TableRef]) -> Result<()> {
     if tables.is_empty() {
-        println!("No tables found. Add a source to your sources file, or run `lakescope demo`.");
+        outln!("No tables found. Add a source to your sources file, or run `lakescope demo`.");
         return Ok(());
     }
     grid(
@@ -40,18 +40,18 @@ pub fn tables(tables: &[TableRef]) -> Result<()> {
 
 pub fn table(t: &TableInfo) -> Result<()> {
     let c = &t.current;
-    println!("{} ({})", t.name, t.format);
-    println!("  location   {}", t.location);
+    outln!("{} ({})", t.name, t.format);
+    outln!("  location   {}", t.location);
     if let Some(o) = &t.owner {
-        println!("  owner      {o}");
+        outln!("  owner      {o}");
     }
     if let Some(cm) = &t.comment {
-        println!("  comment    {cm}");
+        outln!("  comment    {cm}");
     }
     if let Some(v) = &c.version_id {
-        println!("  version    {v}{}", c.timestamp_ms.map(|ms| format!(" at {} UTC", units::datetime(ms))).unwrap_or_default());
+        outln!("  version    {v}{}", c.timestamp_ms.map(|ms| format!(" at {} UTC", units::datetime(ms))).unwrap_or_default());
     }
-    println!(
+    outln!(
         "  current    {} rows, {} data files, {} ({} bytes)",
         c.records.map(|r| r.to_string()).unwrap_or_else(|| "unknown".into()),
         c.data_files,
@@ -59,7 +59,7 @@ pub fn table(t: &TableInfo) -> Result<()> {
         c.data_bytes
     );
     let s = &t.storage;
-    println!(
+    outln!(
         "  storage    {} in {} files: live {}, old versions {}, orphan {}, metadata {}; reclaimable {}",
         units::bytes(s.total_bytes),
         s.total_files,
@@ -69,7 +69,7 @@ pub fn table(t: &TableInfo) -> Result<()> {
         units::bytes(s.metadata_bytes),
         units::bytes(s.reclaimable_bytes)
     );
-    println!();
+    outln!("");
     grid(
         &["COLUMN", "TYPE", "NULLABLE", "COMMENT"],
         t.schema
@@ -81,7 +81,7 @@ pub fn table(t: &TableInfo) -> Result<()> {
             .collect(),
     );
     if !t.partitions.is_empty() {
-        println!();
+        outln!("");
         grid(
             &["PARTITION", "ROWS", "FILES", "BYTES"],
             t.partitions
@@ -107,7 +107,7 @@ pub fn table(t: &TableInfo) -> Result<()> {
 
 pub fn history(rows: &[HistoryRow]) -> Result<()> {
     if rows.is_empty() {
-        println!("No versions recorded (plain Parquet tables have history only from collected snapshots).");
+        outln!("No versions recorded (plain Parquet tables have history only from collected snapshots).");
         return Ok(());
     }
     grid(
@@ -143,15 +143,15 @@ pub fn bench(r: &Report) -> Result<()> {
             })
             .collect()
     };
-    println!("In process (median of {} runs; Python import time excluded):", r.runs);
+    outln!("In process (median of {} runs; Python import time excluded):", r.runs);
     grid(&["TABLE", "OURS", "REFERENCE", "FASTER"], rows(&r.in_process));
     if !r.end_to_end.is_empty() {
-        println!();
-        println!("End to end (whole processes, as a user runs them):");
+        outln!("");
+        outln!("End to end (whole processes, as a user runs them):");
         grid(&["TABLE", "OURS", "REFERENCE", "FASTER"], rows(&r.end_to_end));
     }
     for (tool, s) in &r.reference_import_seconds {
-        println!("({tool} import: {})", human_secs(*s));
+        outln!("({tool} import: {})", human_secs(*s));
     }
     Ok(())
 }

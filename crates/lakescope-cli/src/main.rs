@@ -1,6 +1,17 @@
 //! `lakescope`: the command line over the engine's facade. Every subcommand parses its arguments, calls
 //! one facade function and prints the result as JSON (`--json`) or as a human table. Nothing else.
 
+/// `println!` that ends the program quietly when stdout is closed (`lakescope tables | head`), as
+/// command-line tools do, instead of panicking on the broken pipe.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout().lock(), $($t)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 mod human;
 
 use std::path::PathBuf;
@@ -184,7 +195,7 @@ async fn run(cli: Cli) -> Result<()> {
             if cli.json {
                 print_json(&info)
             } else {
-                println!("{}", info.sources_file);
+                outln!("{}", info.sources_file);
                 Ok(())
             }
         }
@@ -277,7 +288,12 @@ async fn run(cli: Cli) -> Result<()> {
             let opts = ChartOptions { width, height, theme };
             let bytes = lakescope::charts::render_for_path(&SizeChart { title: &target, history: &rows }, &opts, &out)?;
             std::fs::write(&out, bytes).map_err(|e| Error::from(e).context(format!("writing {}", out.display())))?;
-            if cli.json { print_json(&serde_json::json!({ "out": out })) } else { Ok(println!("{}", out.display())) }
+            if cli.json {
+                print_json(&serde_json::json!({ "out": out }))
+            } else {
+                outln!("{}", out.display());
+                Ok(())
+            }
         }
     }
 }
@@ -303,6 +319,6 @@ fn open_sources(explicit: Option<PathBuf>) -> Result<Lakescope> {
 
 fn print_json<T: Serialize>(value: &T) -> Result<()> {
     let text = serde_json::to_string_pretty(value)?;
-    println!("{text}");
+    outln!("{text}");
     Ok(())
 }

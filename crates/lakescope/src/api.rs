@@ -4,14 +4,18 @@
 //! name or a location) to a table, and returns the model types of [`crate::model`]. Nothing here
 //! knows about terminals or windows.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Serialize;
 use tokio::sync::RwLock;
 use ts_rs::TS;
 
 use crate::catalog::{self, CatalogEntry, SourceListing};
-use crate::error::{Error, ErrorReport, Result};
+use crate::charts::{ChartOptions, SizeChart};
+use crate::demo::{DemoInfo, DemoOptions};
+use crate::error::{Error, ErrorReport, Result, ResultExt};
 use crate::model::{HistoryRow, TableFormat, TableInfo, TableRef};
 use crate::sources::{SourceConfig, SourcesFile};
 use crate::table::{self, ReadOptions, Table};
@@ -42,10 +46,59 @@ pub struct TablePage {
     pub history_error: Option<ErrorReport>,
 }
 
+/// Where the sources in use came from when the app started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum SourcesOrigin {
+    /// A sources file named explicitly (`--sources`, `LAKESCOPE_SOURCES`).
+    Explicit,
+    /// The user's own sources file in the config dir.
+    User,
+    /// No sources file yet: the demo lakehouse, built or reused on first launch.
+    Demo,
+}
+
+/// What [`Lakescope::start`] decided, for the app's Settings page and first-launch message.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Startup {
+    pub origin: SourcesOrigin,
+    pub sources_file: String,
+    pub sources: Vec<SourceConfig>,
+    /// Where the demo lakehouse lives (or would be built).
+    pub demo_dir: String,
+    /// The demo build that was made or reused, when the demo is what is in use.
+    pub demo: Option<DemoInfo>,
+}
+
+/// Inputs of [`Lakescope::start`]: the shells decide where these come from (flags, env, defaults).
+#[derive(Debug, Clone)]
+pub struct StartupOptions {
+    /// An explicitly named sources file; it must exist.
+    pub sources: Option<PathBuf>,
+    /// The user's sources file, used when it exists.
+    pub user_sources: PathBuf,
+    /// Where the demo lakehouse is built or reused when neither file is there.
+    pub demo_dir: PathBuf,
+}
+
+impl Default for StartupOptions {
+    fn default() -> Self {
+        StartupOptions {
+            sources: None,
+            user_sources: crate::sources::default_sources_path(),
+            demo_dir: crate::sources::default_demo_dir(),
+        }
+    }
+}
+
 pub struct Lakescope {
     sources: Vec<SourceConfig>,
     sources_path: Option<PathBuf>,
     listings: RwLock<Option<Vec<SourceListing>>>,
+    /// History per target as last read, so redrawing a chart (theme, width) does not re-read the log.
+    histories: RwLock<HashMap<String, Arc<Vec<HistoryRow>>>>,
 }
 
 impl Lakescope {
@@ -56,7 +109,31 @@ impl Lakescope {
     }
 
     pub fn new(sources: Vec<SourceConfig>, sources_path: Option<PathBuf>) -> Self {
-        Lakescope { sources, sources_path, listings: RwLock::new(None) }
+        Lakescope { sources, sources_path, listings: RwLock::new(None), histories: RwLock::new(HashMap::new()) }
+    }
+
+    /// Open the sources a desktop user expects with no set-up: an explicit file, else the user's own,
+    /// else the demo lakehouse (built on first use, reused afterwards).
+    pub async fn start(opts: &StartupOptions) -> Result<(Self, Startup)> {
+        let demo_dir = opts.demo_dir.display().to_string();
+        let (origin, path, demo) = if let Some(p) = &opts.sources {
+            if !p.is_file() {
+                return Err(Error::not_found(format!("sources file {} does not exist", p.display())));
+            }
+            (SourcesOrigin::Explicit, p.clone(), None)
+        } else if opts.user_sources.is_file() {
+            (SourcesOrigin::User, opts.user_sources.clone(), None)
+        } else {
+            let build = DemoOptions { dir: opts.demo_dir.clone(), anchor: None, force: false };
+            let info = crate::demo::build(&build)
+                .await
+                .with_context(|| format!("building the demo lakehouse in {demo_dir}"))?;
+            (SourcesOrigin::Demo, PathBuf::from(&info.sources_file), Some(info))
+        };
+        let ls = Self::from_sources_file(&path)?;
+        let startup =
+            Startup { origin, sources_file: path.display().to_string(), sources: ls.sources.clone(), demo_dir, demo };
+        Ok((ls, startup))
     }
 
     pub fn sources(&self) -> &[SourceConfig] {
@@ -82,6 +159,7 @@ impl Lakescope {
     /// Forget cached listings so the next call re-reads the catalogs.
     pub async fn refresh(&self) {
         *self.listings.write().await = None;
+        self.histories.write().await.clear();
     }
 
     async fn listings(&self) -> Vec<SourceListing> {
@@ -108,7 +186,26 @@ impl Lakescope {
     /// One row per version / snapshot, oldest first.
     pub async fn history(&self, target: &str) -> Result<Vec<HistoryRow>> {
         let (t, _) = self.open(target).await?;
-        t.history().await
+        let rows = t.history().await?;
+        self.histories.write().await.insert(target.to_string(), Arc::new(rows.clone()));
+        Ok(rows)
+    }
+
+    /// The size-over-time chart of a table as SVG, from the history last read for `target`
+    /// (read now if it has not been).
+    pub async fn size_chart_svg(&self, target: &str, opts: &ChartOptions) -> Result<String> {
+        let cached = self.histories.read().await.get(target).cloned();
+        let history = match cached {
+            Some(h) => h,
+            None => Arc::new(self.history(target).await?),
+        };
+        if !(80..=4000).contains(&opts.width) || !(80..=2000).contains(&opts.height) {
+            return Err(Error::invalid(format!(
+                "chart size {}x{} is outside 80x80 to 4000x2000 pixels",
+                opts.width, opts.height
+            )));
+        }
+        crate::charts::render_svg(&SizeChart { title: "Live data over time", history: &history }, opts)
     }
 
     /// The table and its history, read from one opened table.
@@ -122,7 +219,10 @@ impl Lakescope {
             info.namespace = Some(e.table.namespace.clone());
         }
         let (history, history_error) = match history {
-            Ok(h) => (h, None),
+            Ok(h) => {
+                self.histories.write().await.insert(target.to_string(), Arc::new(h.clone()));
+                (h, None)
+            }
             Err(e) => (Vec::new(), Some(e.to_report())),
         };
         Ok(TablePage { info, history, history_error })
@@ -243,5 +343,93 @@ impl Lakescope {
                 matching.iter().map(|a| a.app_id.as_str()).collect::<Vec<_>>().join(", ")
             ))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow_array::{Int64Array, RecordBatch};
+    use arrow_schema::{DataType, Field, Schema};
+
+    use super::*;
+    use crate::charts::Theme;
+    use crate::error::ErrorKind;
+
+    /// A one-partition Hive-style table written by the parquet crate, and a sources file scanning it.
+    fn parquet_lake(dir: &Path) -> PathBuf {
+        let part = dir.join("lake/ods.db/events/dt=2026-01-01");
+        std::fs::create_dir_all(&part).unwrap();
+        let schema = Arc::new(Schema::new(vec![Field::new("id", DataType::Int64, false)]));
+        let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(Int64Array::from(vec![1, 2, 3]))]).unwrap();
+        let file = std::fs::File::create(part.join("part-0.parquet")).unwrap();
+        let mut w = parquet::arrow::ArrowWriter::try_new(file, schema, None).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        let sources = dir.join("sources.toml");
+        let root = url::Url::from_file_path(dir.join("lake")).unwrap();
+        std::fs::write(&sources, format!("[[source]]\nname = 'lake'\nkind = 'storage'\nlocation = '{root}'\n")).unwrap();
+        sources
+    }
+
+    /// The desktop app runs facade calls on a multi-threaded runtime, which needs `Send` futures; a
+    /// reader whose future is not `Send` breaks the app's build, so pin it here where readers are tested.
+    #[test]
+    fn facade_futures_are_send_for_the_desktop_app() {
+        fn send<T: Send>(_: T) {}
+        let ls = Lakescope::new(Vec::new(), None);
+        let opts = ReadOptions::default();
+        let chart = ChartOptions::default();
+        send(Lakescope::start(&StartupOptions::default()));
+        send(ls.tables());
+        send(ls.table_page("t", &opts));
+        send(ls.table("t", &opts));
+        send(ls.history("t"));
+        send(ls.size_chart_svg("t", &chart));
+        send(ls.refresh());
+    }
+
+    #[tokio::test]
+    async fn start_uses_explicit_then_user_file_and_leaves_the_demo_dir_alone() {
+        let d = tempfile::tempdir().unwrap();
+        let user = parquet_lake(d.path());
+        let demo_dir = d.path().join("demo");
+        let opts = StartupOptions { sources: None, user_sources: user.clone(), demo_dir: demo_dir.clone() };
+        let (ls, s) = Lakescope::start(&opts).await.unwrap();
+        assert_eq!(s.origin, SourcesOrigin::User);
+        assert_eq!(s.sources_file, user.display().to_string());
+        assert_eq!(s.sources.len(), 1);
+        assert!(s.demo.is_none() && !demo_dir.exists(), "a user file means no demo build");
+        assert_eq!(ls.tables().await.tables.len(), 1);
+
+        let explicit = StartupOptions { sources: Some(user.clone()), ..opts.clone() };
+        assert_eq!(Lakescope::start(&explicit).await.unwrap().1.origin, SourcesOrigin::Explicit);
+
+        let missing = StartupOptions { sources: Some(d.path().join("nope.toml")), ..opts };
+        let e = Lakescope::start(&missing).await.err().expect("a missing explicit file is an error");
+        assert_eq!(e.kind, ErrorKind::NotFound);
+        assert!(e.message.contains("nope.toml"), "{}", e.message);
+    }
+
+    #[tokio::test]
+    async fn size_chart_reads_history_once_and_rejects_silly_sizes() {
+        let d = tempfile::tempdir().unwrap();
+        let ls = Lakescope::from_sources_file(&parquet_lake(d.path())).unwrap();
+        let page = ls.table_page("lake.ods.events", &ReadOptions::default()).await.unwrap();
+        assert_eq!(page.info.current.records, Some(3));
+        assert!(ls.histories.read().await.contains_key("lake.ods.events"), "table_page caches history");
+
+        let opts = ChartOptions { width: 640, height: 240, theme: Theme::Dark };
+        let svg = ls.size_chart_svg("lake.ods.events", &opts).await.unwrap();
+        assert!(svg.starts_with("<svg") && svg.contains("No history"), "Parquet dirs keep no history");
+
+        let e = ls.size_chart_svg("lake.ods.events", &ChartOptions { width: 5, ..opts }).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+        let e = ls.size_chart_svg("lake.ods.nope", &opts).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound);
+
+        ls.refresh().await;
+        assert!(ls.histories.read().await.is_empty(), "refresh forgets cached history");
     }
 }

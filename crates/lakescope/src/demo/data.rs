@@ -241,11 +241,9 @@ impl Shape {
             .filter(|(name, _)| !(self.day_in_path && Some(*name) == ds.day_column))
             .map(|(n, g)| (n.to_string(), *g))
             .collect();
-        if with_extra {
-            if let Some(c) = &self.extra {
-                let t = parse_type(&c.data_type).expect("recipe types are checked on parse");
-                cols.push((c.name.clone(), extra_gen(&t)));
-            }
+        if let (true, Some(c)) = (with_extra, &self.extra) {
+            let t = parse_type(&c.data_type).expect("recipe types are checked on parse");
+            cols.push((c.name.clone(), extra_gen(&t)));
         }
         cols
     }

@@ -68,18 +68,16 @@ pub async fn build(opts: &DemoOptions) -> Result<DemoInfo> {
     let recipe_hash = format!("{:016x}", fnv64(recipe::BUNDLED.as_bytes()));
     let dir = absolute(&opts.dir)?;
     let manifest_path = dir.join(MANIFEST);
-    if !opts.force {
-        if let Some(m) = read_manifest(&manifest_path) {
-            let anchor_ok = opts.anchor.is_none_or(|a| a.to_string() == m.anchor);
-            if m.recipe_hash == recipe_hash && anchor_ok && dir.join("sources.toml").exists() {
-                return Ok(DemoInfo {
-                    dir: dir.display().to_string(),
-                    sources_file: dir.join("sources.toml").display().to_string(),
-                    anchor: m.anchor,
-                    reused: true,
-                    tables: m.tables,
-                });
-            }
+    if let Some(m) = read_manifest(&manifest_path).filter(|_| !opts.force) {
+        let anchor_ok = opts.anchor.is_none_or(|a| a.to_string() == m.anchor);
+        if m.recipe_hash == recipe_hash && anchor_ok && dir.join("sources.toml").exists() {
+            return Ok(DemoInfo {
+                dir: dir.display().to_string(),
+                sources_file: dir.join("sources.toml").display().to_string(),
+                anchor: m.anchor,
+                reused: true,
+                tables: m.tables,
+            });
         }
     }
     let anchor = opts.anchor.unwrap_or_else(|| chrono::Utc::now().date_naive());

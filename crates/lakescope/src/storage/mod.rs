@@ -23,10 +23,9 @@ pub fn parse_location(text: &str) -> Result<Url> {
     if text.is_empty() {
         return Err(Error::invalid("empty location"));
     }
-    if let Some((scheme, _)) = text.split_once("://") {
-        if scheme.len() > 1 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-') {
-            return Url::parse(text).map_err(|e| Error::invalid(format!("location {text:?} is not a valid URL: {e}")));
-        }
+    let is_scheme = |s: &str| s.len() > 1 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-');
+    if text.split_once("://").is_some_and(|(scheme, _)| is_scheme(scheme)) {
+        return Url::parse(text).map_err(|e| Error::invalid(format!("location {text:?} is not a valid URL: {e}")));
     }
     let path = std::path::Path::new(text);
     let abs = if path.is_absolute() {

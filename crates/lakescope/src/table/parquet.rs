@@ -41,12 +41,11 @@ impl ParquetTable {
         let (data, other): (Vec<&FileEntry>, Vec<&FileEntry>) = listing.iter().partition(|f| is_visible(&f.path));
 
         let root = &self.root;
-        let footers: Vec<_> = futures::stream::iter(data.iter().map(|f| async move {
-            (f, super::read_footer(root, &f.path, f.size).await)
-        }))
-        .buffered(FOOTER_CONCURRENCY)
-        .collect()
-        .await;
+        // Collected first: a closure inside the stream's type makes rustc fail to prove the future
+        // `Send` (rust-lang/rust#102211), and the desktop app needs `Send` futures.
+        let reads: Vec<_> =
+            data.iter().map(|f| async move { (f, super::read_footer(root, &f.path, f.size).await) }).collect();
+        let footers: Vec<_> = futures::stream::iter(reads).buffered(FOOTER_CONCURRENCY).collect().await;
 
         let mut schema: Option<Vec<Column>> = None;
         let mut files = Vec::new();
@@ -174,12 +173,11 @@ fn unescape(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
+        let escaped = (bytes[i] == b'%' && i + 2 < bytes.len()).then(|| (hex(bytes[i + 1]), hex(bytes[i + 2])));
+        if let Some((Some(h), Some(l))) = escaped {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;

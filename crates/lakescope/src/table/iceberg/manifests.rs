@@ -121,12 +121,12 @@ pub(super) async fn read_manifests<'a>(
     manifests: impl Iterator<Item = (&'a Arc<str>, &'a ManifestFile)>,
     snapshot_ms: &HashMap<i64, i64>,
 ) -> HashMap<Arc<str>, Result<Arc<ManifestSummary>>> {
-    futures::stream::iter(manifests.map(|(path, m)| async move {
-        (path.clone(), read_manifest(root, m, snapshot_ms).await.map(Arc::new))
-    }))
-    .buffer_unordered(CONCURRENCY)
-    .collect()
-    .await
+    // The (unpolled) futures are collected first: a closure inside the stream's type makes rustc fail
+    // to prove the future `Send` (rust-lang/rust#102211), which the desktop app needs.
+    let reads: Vec<_> = manifests
+        .map(|(path, m)| async move { (path.clone(), read_manifest(root, m, snapshot_ms).await.map(Arc::new)) })
+        .collect();
+    futures::stream::iter(reads).buffer_unordered(CONCURRENCY).collect().await
 }
 
 async fn read_manifest(root: &Location, m: &ManifestFile, snapshot_ms: &HashMap<i64, i64>) -> Result<ManifestSummary> {

@@ -1,0 +1,41 @@
+//! Generates the Tauri context (config, embedded assets, ACL) and the app's own command permissions.
+//!
+//! Listing the commands in an app manifest switches Tauri from "every app command is callable" to
+//! "only commands a capability allows": each gets an `allow-<command>` permission, and
+//! `capabilities/main.toml` grants exactly those to the main window.
+
+use std::path::Path;
+use std::process::Command;
+
+fn main() {
+    // With the `custom-protocol` feature the built UI is embedded by `generate_context!`, which only
+    // re-reads it when this crate recompiles; watching the directory makes a new UI build do that.
+    println!("cargo:rerun-if-changed=../ui/dist");
+    if std::env::var_os("CARGO_FEATURE_CUSTOM_PROTOCOL").is_some() {
+        ensure_ui_built(Path::new("../ui"));
+    }
+    let commands = &["bootstrap", "list_tables", "table_page", "size_chart_svg", "refresh", "process_uptime_ms"];
+    let manifest = tauri_build::AppManifest::new().commands(commands);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build script");
+}
+
+/// A fresh clone has no `ui/dist`: build it once (as `tauri build`'s beforeBuildCommand would) so
+/// `cargo build`/`cargo test --workspace` work after `npm ci`. An existing build is left alone; the
+/// app scripts and the E2E runner rebuild the UI before building the app.
+fn ensure_ui_built(ui: &Path) {
+    if ui.join("dist/index.html").exists() {
+        return;
+    }
+    if !ui.join("node_modules").is_dir() {
+        panic!(
+            "ui/dist is missing and ui/node_modules too: run `npm --prefix ui ci && npm --prefix ui run build` \
+             (or build with --no-default-features to load the Vite dev server instead)"
+        );
+    }
+    let status = Command::new("npm").args(["run", "build"]).current_dir(ui).status();
+    match status {
+        Ok(s) if s.success() && ui.join("dist/index.html").exists() => {}
+        Ok(s) => panic!("`npm run build` in ui/ failed ({s}); run it by hand to see why"),
+        Err(e) => panic!("could not run npm to build ui/dist: {e}"),
+    }
+}

@@ -1,0 +1,72 @@
+//! The commands the UI invokes. Each is a thin call into the engine's facade; their names are listed
+//! in `build.rs` (which generates their `allow-*` permissions) and granted in `capabilities/main.toml`.
+
+use std::sync::Arc;
+
+use lakescope::api::{Startup, TableListing, TablePage};
+use lakescope::charts::ChartOptions;
+use lakescope::error::ErrorReport;
+use lakescope::table::ReadOptions;
+use lakescope::{Error, Lakescope};
+use tauri::State;
+
+use crate::AppState;
+
+type Reply<T> = Result<T, ErrorReport>;
+
+fn report(e: Error) -> ErrorReport {
+    eprintln!("lakescope: {:?}: {}", e.kind, e.detailed());
+    e.to_report()
+}
+
+async fn engine(state: &AppState) -> Reply<Arc<Lakescope>> {
+    match state.engine.read().await.as_ref() {
+        Some((ls, _)) => Ok(ls.clone()),
+        None => Err(report(Error::internal("the UI asked for data before `bootstrap` opened the sources"))),
+    }
+}
+
+/// Open the sources (first launch: build or reuse the demo lakehouse) and say which are in use.
+/// Calling it again returns the same answer; after a failure it tries again.
+#[tauri::command]
+pub async fn bootstrap(state: State<'_, AppState>) -> Reply<Startup> {
+    let _one_at_a_time = state.starting.lock().await;
+    if let Some((_, startup)) = state.engine.read().await.as_ref() {
+        return Ok(startup.clone());
+    }
+    let (ls, startup) = Lakescope::start(&state.options).await.map_err(report)?;
+    *state.engine.write().await = Some((Arc::new(ls), startup.clone()));
+    Ok(startup)
+}
+
+#[tauri::command]
+pub async fn list_tables(state: State<'_, AppState>) -> Reply<TableListing> {
+    Ok(engine(&state).await?.tables().await)
+}
+
+/// `target` is a qualified name (`source.namespace.name`) or a location; "now" is the clock's now.
+#[tauri::command]
+pub async fn table_page(state: State<'_, AppState>, target: String) -> Reply<TablePage> {
+    engine(&state).await?.table_page(&target, &ReadOptions::default()).await.map_err(report)
+}
+
+#[tauri::command]
+pub async fn size_chart_svg(state: State<'_, AppState>, target: String, options: ChartOptions) -> Reply<String> {
+    engine(&state).await?.size_chart_svg(&target, &options).await.map_err(report)
+}
+
+/// Forget cached listings and histories; the next calls re-read catalogs and logs.
+#[tauri::command]
+pub async fn refresh(state: State<'_, AppState>) -> Reply<()> {
+    engine(&state).await?.refresh().await;
+    Ok(())
+}
+
+/// Milliseconds since the app's `main` began. The UI calls it once its first table list is painted,
+/// so this is the cold-start figure; it is logged too, for scripts that watch the app start.
+#[tauri::command]
+pub fn process_uptime_ms(state: State<'_, AppState>) -> u64 {
+    let ms = state.started.elapsed().as_millis() as u64;
+    eprintln!("lakescope-app: table list painted {ms} ms after start");
+    ms
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# End-to-end test of the real desktop app: build the UI and the app (debug, UI embedded), start a
+# virtual display when there is none, and drive the window through tauri-driver + WebKitWebDriver
+# (tests/e2e/e2e.mjs). Screenshots land in target/e2e/*.png; cold-start timings are printed.
+#
+#   tests/e2e/run.sh                       both scenarios (demo lakehouse, pyarrow lake + failing source)
+#   E2E_SCENARIOS=lake tests/e2e/run.sh    one of them
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+if [ -z "${DISPLAY:-}" ]; then
+  command -v xvfb-run >/dev/null || { echo "no DISPLAY and no xvfb-run: apt-get install xvfb" >&2; exit 1; }
+  exec xvfb-run -a -s "-screen 0 1440x900x24" "$0" "$@"
+fi
+
+command -v WebKitWebDriver >/dev/null || { echo "WebKitWebDriver missing: apt-get install webkit2gtk-driver" >&2; exit 1; }
+export PATH="$HOME/.cargo/bin:$PATH"
+if ! command -v tauri-driver >/dev/null; then
+  echo "installing tauri-driver (cargo install tauri-driver --locked)"
+  cargo install tauri-driver --locked -q
+fi
+
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+fi
+(cd ui && npm run --silent build -- --logLevel warn)
+cargo build -q -p lakescope-app -p lakescope-cli
+
+if [ -z "${LAKESCOPE_PYTHON:-}" ]; then
+  if [ -x .venv/bin/python ]; then export LAKESCOPE_PYTHON="$PWD/.venv/bin/python"; else export LAKESCOPE_PYTHON=python3; fi
+fi
+# Quiet WebKit's GPU probing on machines without one (Xvfb): software rendering is what we get anyway.
+export WEBKIT_DISABLE_DMABUF_RENDERER=1
+exec node tests/e2e/e2e.mjs

@@ -1,0 +1,43 @@
+// Typed calls into the app's Tauri commands (src-tauri/src/commands.rs). Every failure becomes an
+// `ErrorReport` so components can switch on `kind` and always have a message to show.
+
+import { invoke } from "@tauri-apps/api/core";
+import type { ChartOptions } from "../bindings/ChartOptions";
+import type { ErrorReport } from "../bindings/ErrorReport";
+import type { Startup } from "../bindings/Startup";
+import type { TableListing } from "../bindings/TableListing";
+import type { TablePage } from "../bindings/TablePage";
+
+export function toReport(e: unknown): ErrorReport {
+  if (e && typeof e === "object" && "kind" in e && "message" in e) return e as ErrorReport;
+  const message = e instanceof Error ? e.message : String(e);
+  return { kind: "Internal", message };
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  if (!("__TAURI_INTERNALS__" in window)) {
+    throw { kind: "Unsupported", message: "Lakescope's UI runs inside the desktop app (cargo run -p lakescope-app)" };
+  }
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toReport(e);
+  }
+}
+
+export const api = {
+  bootstrap: () => call<Startup>("bootstrap"),
+  listTables: () => call<TableListing>("list_tables"),
+  tablePage: (target: string) => call<TablePage>("table_page", { target }),
+  sizeChartSvg: (target: string, options: ChartOptions) => call<string>("size_chart_svg", { target, options }),
+  refresh: () => call<null>("refresh"),
+  processUptimeMs: () => call<number>("process_uptime_ms"),
+};
+
+/** A data: URL for an engine-drawn SVG: shown through <img>, so nothing in it can run (CSP img-src data:). */
+export function svgDataUrl(svg: string): string {
+  const bytes = new TextEncoder().encode(svg);
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return `data:image/svg+xml;base64,${btoa(bin)}`;
+}

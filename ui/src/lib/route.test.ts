@@ -1,0 +1,14 @@
+import { describe, expect, it } from "vitest";
+import { parseRoute, routeHash } from "./route";
+
+describe("route", () => {
+  it("round-trips tables with dots and odd characters", () => {
+    const r = { view: "catalog", table: "demo.usr jdoe.t/1", tab: "history" } as const;
+    expect(parseRoute(routeHash(r))).toEqual(r);
+  });
+  it("falls back to the catalog and the overview tab", () => {
+    expect(parseRoute("")).toEqual({ view: "catalog", table: null, tab: "overview" });
+    expect(parseRoute("#/table/demo.ods.x/bogus")).toEqual({ view: "catalog", table: "demo.ods.x", tab: "overview" });
+    expect(parseRoute("#/settings")).toEqual({ view: "settings" });
+  });
+});

@@ -1,0 +1,22 @@
+// Where the window is: kept in the URL hash so a reload returns to the same table and tab.
+
+export type Tab = "overview" | "schema" | "partitions" | "history" | "storage";
+export const TABS: Tab[] = ["overview", "schema", "partitions", "history", "storage"];
+
+export type Route = { view: "catalog"; table: string | null; tab: Tab } | { view: "settings" };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === "settings") return { view: "settings" };
+  if (parts[0] === "table" && parts[1]) {
+    const tab = TABS.includes(parts[2] as Tab) ? (parts[2] as Tab) : "overview";
+    return { view: "catalog", table: parts[1], tab };
+  }
+  return { view: "catalog", table: null, tab: "overview" };
+}
+
+export function routeHash(r: Route): string {
+  if (r.view === "settings") return "#/settings";
+  if (r.table === null) return "#/catalog";
+  return `#/table/${encodeURIComponent(r.table)}/${r.tab}`;
+}

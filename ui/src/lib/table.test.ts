@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import type { HistoryRow } from "../bindings/HistoryRow";
+import type { PartitionStat } from "../bindings/PartitionStat";
+import type { TableInfo } from "../bindings/TableInfo";
+import {
+  displayLocation,
+  historyWithDeltas,
+  partitionLabel,
+  reclaimSnippet,
+  selectSnippet,
+  sortPartitions,
+  storageBars,
+} from "./table";
+
+const p = (dt: string | null, records: number | null, bytes: number, modified?: number): PartitionStat => ({
+  values: { dt },
+  records,
+  data_files: 1,
+  data_bytes: bytes,
+  last_modified_ms: modified,
+});
+
+describe("partitions", () => {
+  const parts = [p("2026-11-02", 10, 500), p("2026-11-10", null, 900), p(null, 3, 100), p("2026-11-01", 40, 700)];
+  it("labels NULL partitions and keeps the partition columns' order", () => {
+    expect(partitionLabel(p(null, 1, 1), ["dt"])).toBe("dt=NULL");
+    const two: PartitionStat = { values: { app: "ios", dt: "1" }, records: 1, data_files: 1, data_bytes: 1 };
+    expect(partitionLabel(two, ["dt", "app"])).toBe("dt=1, app=ios");
+  });
+  it("sorts by any column, unknown numbers last", () => {
+    const byRows = sortPartitions(parts, ["dt"], { key: "records", desc: true }).map((x) => x.values.dt);
+    expect(byRows).toEqual(["2026-11-01", "2026-11-02", null, "2026-11-10"]);
+    const byRowsAsc = sortPartitions(parts, ["dt"], { key: "records", desc: false }).map((x) => x.values.dt);
+    expect(byRowsAsc).toEqual([null, "2026-11-02", "2026-11-01", "2026-11-10"]);
+    const byBytes = sortPartitions(parts, ["dt"], { key: "data_bytes", desc: false }).map((x) => x.data_bytes);
+    expect(byBytes).toEqual([100, 500, 700, 900]);
+    const byValue = sortPartitions(parts, ["dt"], { key: "values", desc: true }).map((x) => x.values.dt);
+    expect(byValue).toEqual([null, "2026-11-10", "2026-11-02", "2026-11-01"]);
+  });
+});
+
+const h = (v: number, t: number, records: number | null, files: number, bytes: number): HistoryRow => ({
+  version_id: String(v),
+  timestamp_ms: t,
+  operation: "WRITE",
+  records,
+  data_files: files,
+  data_bytes: bytes,
+  added_files: 1,
+  removed_files: 0,
+  added_bytes: 0,
+  removed_bytes: 0,
+});
+
+describe("history", () => {
+  it("is newest first with changes from the previous version", () => {
+    const out = historyWithDeltas([h(1, 2000, 15, 3, 300), h(0, 1000, 10, 2, 200), h(2, 3000, null, 2, 150)]);
+    expect(out.map((e) => e.row.version_id)).toEqual(["2", "1", "0"]);
+    expect(out[0]).toMatchObject({ dRecords: null, dFiles: -1, dBytes: -150 });
+    expect(out[1]).toMatchObject({ dRecords: 5, dFiles: 1, dBytes: 100 });
+    expect(out[2]).toMatchObject({ dRecords: null, dFiles: null, dBytes: null });
+  });
+});
+
+const info = (format: TableInfo["format"], extra: Partial<TableInfo> = {}): TableInfo => ({
+  name: "ods_orders",
+  format,
+  location: "file:///data/lake/ods%20x/ods_orders",
+  schema: [],
+  partition_columns: [],
+  current: { version_id: null, timestamp_ms: null, records: null, data_files: 0, data_bytes: 0 },
+  storage: {
+    total_bytes: 100,
+    total_files: 4,
+    live_bytes: 60,
+    old_version_bytes: 25,
+    orphan_bytes: 5,
+    metadata_bytes: 10,
+    reclaimable_bytes: 20,
+  },
+  partitions: [],
+  owner: null,
+  comment: null,
+  properties: {},
+  warnings: [],
+  ...extra,
+});
+
+describe("snippets and storage", () => {
+  it("decodes file URLs to paths", () => {
+    expect(displayLocation("file:///data/lake/ods%20x/t")).toBe("/data/lake/ods x/t");
+    expect(displayLocation("s3://bucket/t")).toBe("s3://bucket/t");
+  });
+  it("writes SQL each format's reader accepts", () => {
+    expect(selectSnippet(info("iceberg", { source: "demo", namespace: "ods" })).sql).toBe(
+      "SELECT * FROM demo.ods.ods_orders LIMIT 100;",
+    );
+    expect(selectSnippet(info("delta")).sql).toBe("SELECT * FROM delta.`/data/lake/ods x/ods_orders` LIMIT 100;");
+    expect(selectSnippet(info("parquet", { location: "file:///d/it's/" })).sql).toBe(
+      "SELECT * FROM read_parquet('/d/it''s/**/*.parquet', hive_partitioning = true) LIMIT 100;",
+    );
+    expect(selectSnippet(info("iceberg", { source: "demo", namespace: "usr-jdoe" })).sql).toContain("demo.`usr-jdoe`");
+    expect(reclaimSnippet(info("parquet"))).toBeNull();
+    expect(reclaimSnippet(info("iceberg", { source: "demo", namespace: "ods" }))?.sql).toContain(
+      "CALL demo.system.expire_snapshots(table => 'ods.ods_orders');",
+    );
+  });
+  it("splits total bytes into four bars that add up", () => {
+    const bars = storageBars(info("delta").storage);
+    expect(bars.map((b) => b.key)).toEqual(["live", "old", "orphan", "metadata"]);
+    expect(bars.reduce((s, b) => s + b.bytes, 0)).toBe(100);
+  });
+});
