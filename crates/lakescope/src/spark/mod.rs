@@ -44,19 +44,30 @@ pub async fn read_input(input: &str, prices: &Prices) -> Result<Vec<Result<AppSu
         return history_server::read(input, prices).await;
     }
     let entries = source::discover(input).await?;
+    // Applications are independent: summarise them on all cores (each in bounded memory), keep order.
     let prices = *prices;
-    let mut out = Vec::with_capacity(entries.len());
-    for entry in entries {
-        let handle = tokio::runtime::Handle::current();
-        let res = tokio::task::spawn_blocking(move || {
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(entries.len().max(1));
+    let queue = std::sync::Arc::new(std::sync::Mutex::new(entries.into_iter().enumerate().collect::<Vec<_>>()));
+    let mut tasks = Vec::with_capacity(workers);
+    for _ in 0..workers {
+        let (queue, handle) = (queue.clone(), tokio::runtime::Handle::current());
+        tasks.push(tokio::task::spawn_blocking(move || {
             let _guard = handle.enter();
-            summarize_entry(&entry, &prices)
-        })
-        .await
-        .map_err(Error::from)?;
-        out.push(res);
+            let mut done = Vec::new();
+            loop {
+                let next = queue.lock().map(|mut q| q.pop()).unwrap_or(None);
+                let Some((i, entry)) = next else { break };
+                done.push((i, summarize_entry(&entry, &prices)));
+            }
+            done
+        }));
     }
-    Ok(out)
+    let mut out = Vec::new();
+    for t in tasks {
+        out.extend(t.await.map_err(Error::from)?);
+    }
+    out.sort_by_key(|(i, _)| *i);
+    Ok(out.into_iter().map(|(_, r)| r).collect())
 }
 
 /// What one summary cost to compute (for `lakescope bench spark`).
