@@ -126,6 +126,8 @@ pub async fn run(opts: &Options) -> Result<Report> {
     }
     let peak_rss = peak_rss_bytes();
     let tasks: u64 = apps.iter().flat_map(|a| a.executors.iter()).map(|x| x.tasks).sum();
+    // One application is read on one core; several are spread over the cores.
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(apps.len().max(1));
     let mut report = Report {
         log: input.clone(),
         uncompressed_bytes: bytes,
@@ -138,8 +140,8 @@ pub async fn run(opts: &Options) -> Result<Report> {
         history_server_up_seconds: 0.0,
         history_server_allexecutors_seconds: 0.0,
         ratio: 0.0,
-        mb_per_second_per_core: bytes as f64 / 1e6 / best,
-        cores_used: 1,
+        mb_per_second_per_core: bytes as f64 / 1e6 / best / cores as f64,
+        cores_used: cores,
         peak_rss_bytes: peak_rss,
         peaks_match: false,
     };
