@@ -8,3 +8,4 @@ mod cli_contract;
 mod delta_truth;
 mod iceberg_truth;
 mod parquet_truth;
+mod spark;

@@ -155,3 +155,128 @@ pub fn bench(r: &Report) -> Result<()> {
     }
     Ok(())
 }
+
+fn opt_bytes(b: Option<u64>) -> String {
+    b.map(units::bytes).unwrap_or_else(|| "unknown".into())
+}
+
+pub fn spark(apps: &[lakescope::model::AppSummary]) -> Result<()> {
+    use lakescope::model::{metric, Telemetry};
+    if apps.is_empty() {
+        println!("No Spark applications found.");
+        return Ok(());
+    }
+    grid(
+        &["APP ID", "NAME", "STATE", "EXECUTORS", "ALLOCATED", "USED", "WASTED", "COST"],
+        apps.iter()
+            .map(|a| {
+                let m = &a.memory;
+                let known = |v: f64| {
+                    if m.executors_unknown as usize == a.executors.len() {
+                        "unknown".to_string()
+                    } else if m.executors_unknown > 0 {
+                        format!("{v:.2} GiB·h (+{} unknown)", m.executors_unknown)
+                    } else {
+                        format!("{v:.2} GiB·h")
+                    }
+                };
+                vec![
+                    a.app_id.clone(),
+                    a.app_name.clone(),
+                    if a.completed { "finished".into() } else { "in progress".into() },
+                    a.executors.iter().filter(|x| !x.is_driver).count().to_string(),
+                    format!("{:.2} GiB·h", m.allocated_gib_hours),
+                    known(m.used_gib_hours),
+                    known(m.wasted_gib_hours),
+                    format!("${:.4}", m.cost.allocated_usd + m.cost.vcore_usd),
+                ]
+            })
+            .collect(),
+    );
+    for a in apps {
+        println!();
+        println!("{} ({}) — {}", a.app_id, a.app_name, a.source);
+        grid(
+            &["EXECUTOR", "HEAP", "OVERHEAD", "OFF-HEAP", "PYSPARK", "TOTAL", "PEAK HEAP", "PEAK RSS", "PEAK PYTHON", "TELEMETRY", "REMOVED"],
+            a.executors
+                .iter()
+                .map(|x| {
+                    let known = x.telemetry != Telemetry::None;
+                    let peak = |i: usize| if known { x.peak.map(|p| p.get(i)) } else { None };
+                    vec![
+                        x.id.clone(),
+                        units::bytes(x.allocated.heap_bytes),
+                        units::bytes(x.allocated.overhead_bytes),
+                        units::bytes(x.allocated.offheap_bytes),
+                        units::bytes(x.allocated.pyspark_bytes),
+                        units::bytes(x.allocated.total_bytes),
+                        opt_bytes(peak(metric::JVM_HEAP)),
+                        opt_bytes(peak(metric::PROCESS_TREE_JVM_RSS).filter(|v| *v > 0)),
+                        opt_bytes(peak(metric::PROCESS_TREE_PYTHON_RSS).filter(|v| *v > 0)),
+                        serde_json::to_value(x.telemetry).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+                        x.removal_reason.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        );
+        for adv in &a.advice {
+            println!("advice [{}] {}: {}", adv.severity, adv.title, adv.detail);
+            println!("    rule: {}", adv.threshold);
+            println!("    {}", adv.config);
+        }
+        for w in &a.warnings {
+            eprintln!("warning: {}: {}", a.app_id, w.message);
+        }
+    }
+    Ok(())
+}
+
+pub fn spark_runs(runs: &[lakescope::model::RunsAdvice]) -> Result<()> {
+    for r in runs {
+        println!(
+            "{} ({} runs): heap peak {} of {}, {:.2} GiB·h allocated, {:.2} wasted",
+            r.app_name,
+            r.runs,
+            opt_bytes(r.heap_peak_bytes),
+            opt_bytes(r.heap_bytes),
+            r.allocated_gib_hours,
+            r.wasted_gib_hours
+        );
+        for adv in &r.advice {
+            println!("  advice [{}] {} — {}", adv.severity, adv.title, adv.config);
+        }
+    }
+    Ok(())
+}
+
+pub fn bench_spark(r: &lakescope::bench::spark::Report) -> Result<()> {
+    println!(
+        "Log: {} ({} MB uncompressed, {} MB on disk, {} tasks)",
+        r.log,
+        r.uncompressed_bytes / 1_000_000,
+        r.compressed_bytes / 1_000_000,
+        r.tasks
+    );
+    if r.history_server_seconds > 0.0 {
+        grid(
+            &["WHAT", "OURS", "HISTORY SERVER", "FASTER"],
+            vec![vec![
+                "full executor/job memory summary vs launch → /allexecutors".into(),
+                human_secs(r.ours_seconds),
+                human_secs(r.history_server_seconds),
+                format!("{:.0}x", r.ratio),
+            ]],
+        );
+        println!(
+            "(History Server: listed after {}, /allexecutors request {})",
+            human_secs(r.history_server_up_seconds),
+            human_secs(r.history_server_allexecutors_seconds)
+        );
+    } else {
+        println!("Ours: {} (History Server skipped)", human_secs(r.ours_seconds));
+    }
+    println!("Throughput: {:.0} MB/s of uncompressed log per core ({} core(s) used)", r.mb_per_second_per_core, r.cores_used);
+    println!("Peak RSS: {} MB (VmHWM of the process that summarised)", r.peak_rss_bytes / 1_000_000);
+    println!("Same numbers: {}", if r.peaks_match { "yes, every executor's peak equals the History Server's" } else { "NO" });
+    Ok(())
+}

@@ -66,6 +66,18 @@ enum Command {
     /// Measure against the tool a user would otherwise run, side by side (use a release build).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Spark applications: allocated vs used memory per executor and job, advice and warnings.
+    Spark {
+        /// Event-log files, directories (of many applications, or one eventlog_v2_* directory),
+        /// s3:// gs:// az:// prefixes, or http(s):// History Server URLs.
+        #[arg(required = true)]
+        inputs: Vec<String>,
+        /// Print advice across runs of the same application name instead of the applications.
+        #[arg(long)]
+        runs: bool,
+        #[command(flatten)]
+        prices: PriceArgs,
+    },
     /// Render a chart to an SVG or PNG file.
     Chart {
         #[arg(value_enum)]
@@ -79,11 +91,47 @@ enum Command {
         width: u32,
         #[arg(long, default_value_t = 320)]
         height: u32,
+        /// For `memory`: the application id (needed when the input holds several).
+        #[arg(long)]
+        app: Option<String>,
     },
+}
+
+/// Prices of memory- and core-hours (defaults: cloud on-demand list prices, see `spark::cost`).
+#[derive(clap::Args)]
+struct PriceArgs {
+    #[arg(long)]
+    usd_per_gib_hour: Option<f64>,
+    #[arg(long)]
+    usd_per_vcore_hour: Option<f64>,
+}
+
+impl PriceArgs {
+    fn prices(&self) -> lakescope::spark::Prices {
+        let d = lakescope::spark::Prices::default();
+        lakescope::spark::Prices {
+            usd_per_gib_hour: self.usd_per_gib_hour.unwrap_or(d.usd_per_gib_hour),
+            usd_per_vcore_hour: self.usd_per_vcore_hour.unwrap_or(d.usd_per_vcore_hour),
+        }
+    }
 }
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Spark: our executor/job memory summary vs the History Server's /allexecutors on a ≥ 300 MB log.
+    Spark {
+        /// Use this event log (file or directory) instead of building one with a real Spark run.
+        #[arg(long)]
+        log: Option<PathBuf>,
+        /// Minimum uncompressed size of the generated log, in MB.
+        #[arg(long, default_value_t = 300)]
+        min_mb: u64,
+        #[arg(long)]
+        python: Option<PathBuf>,
+        /// Only our side: time, throughput and peak RSS (no History Server).
+        #[arg(long)]
+        no_history_server: bool,
+    },
     /// History with per-version totals: ours vs pyiceberg / deltalake on tables with many versions.
     History {
         #[arg(long, default_value_t = 5)]
@@ -100,6 +148,8 @@ enum BenchCommand {
 enum ChartKind {
     /// Table size over time.
     Size,
+    /// Per-executor allocated vs peak memory of a Spark application, stacked by component.
+    Memory,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -186,7 +236,49 @@ async fn run(cli: Cli) -> Result<()> {
             let report = lakescope::bench::history::run(&opts).await?;
             if cli.json { print_json(&report) } else { human::bench(&report) }
         }
-        Command::Chart { kind: ChartKind::Size, target, out, theme, width, height } => {
+        Command::Spark { inputs, runs, prices } => {
+            let got = Lakescope::spark_apps(&inputs, &prices.prices()).await;
+            for e in &got.errors {
+                eprintln!("warning: {}: {}", e.input, e.error.message);
+            }
+            if let (true, Some(e)) = (got.apps.is_empty(), got.errors.first()) {
+                return Err(Error::new(e.error.kind, e.error.message.clone()));
+            }
+            match (runs, cli.json) {
+                (true, true) => print_json(&got.runs),
+                (false, true) => print_json(&got.apps),
+                (true, false) => human::spark_runs(&got.runs),
+                (false, false) => human::spark(&got.apps),
+            }
+        }
+        Command::Bench(BenchCommand::Spark { log, min_mb, python, no_history_server }) => {
+            let opts = lakescope::bench::spark::Options {
+                log,
+                min_bytes: min_mb * 1_000_000,
+                python: lakescope::bench::find_python(python.as_deref()),
+                cache_dir: std::env::current_dir()?.join("target/bench"),
+                skip_history_server: no_history_server,
+            };
+            let report = lakescope::bench::spark::run(&opts).await?;
+            if cli.json { print_json(&report) } else { human::bench_spark(&report) }
+        }
+        Command::Chart { kind: ChartKind::Memory, target, out, theme, width, height, app } => {
+            let summary = Lakescope::spark_app(&target, app.as_deref(), &Default::default()).await?;
+            let theme = match theme {
+                ThemeArg::Light => Theme::Light,
+                ThemeArg::Dark => Theme::Dark,
+            };
+            let opts = ChartOptions { width, height, theme };
+            let chart = lakescope::charts::MemoryChart { app: &summary };
+            let bytes = lakescope::charts::render_for_path(&chart, &opts, &out)?;
+            std::fs::write(&out, bytes).map_err(|e| Error::from(e).context(format!("writing {}", out.display())))?;
+            if !cli.json {
+                println!("{}", out.display());
+                return Ok(());
+            }
+            print_json(&serde_json::json!({ "out": out }))
+        }
+        Command::Chart { kind: ChartKind::Size, target, out, theme, width, height, app: _ } => {
             let ls = open_sources(cli.sources)?;
             let rows = ls.history(&target).await?;
             let theme = match theme {

@@ -288,6 +288,64 @@ fn looks_like_location(target: &str) -> bool {
         || Path::new(target).exists()
 }
 
+// ---- Spark memory (crate::spark) --------------------------------------------------------------------
+// Kept in one block: the Spark page and `lakescope spark` call only these.
+
+/// Spark applications read from files, directories, object-store prefixes or History Servers.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SparkApps {
+    pub apps: Vec<crate::model::AppSummary>,
+    /// Inputs, or single logs inside a directory, that could not be read (the others still are).
+    pub errors: Vec<crate::model::SparkInputError>,
+    /// Advice across runs of the same application name.
+    pub runs: Vec<crate::model::RunsAdvice>,
+}
+
+impl Lakescope {
+    /// Read every application under each input (`/logs`, `s3://b/logs`, `…/eventlog_v2_app-1`,
+    /// `http://history-server:18080`). Per-input and per-log errors are kept beside the applications.
+    pub async fn spark_apps(inputs: &[String], prices: &crate::spark::Prices) -> SparkApps {
+        let mut apps = Vec::new();
+        let mut errors = Vec::new();
+        for input in inputs {
+            match crate::spark::read_input(input, prices).await {
+                Ok(results) => {
+                    for r in results {
+                        match r {
+                            Ok(a) => apps.push(a),
+                            Err(e) => errors.push(crate::model::SparkInputError { input: input.clone(), error: e.to_report() }),
+                        }
+                    }
+                }
+                Err(e) => errors.push(crate::model::SparkInputError { input: input.clone(), error: e.to_report() }),
+            }
+        }
+        let runs = crate::spark::summary::advice::across_runs(&apps, prices);
+        SparkApps { apps, errors, runs }
+    }
+
+    /// One application by id (or the only one) under an input, for its page and chart.
+    pub async fn spark_app(input: &str, app_id: Option<&str>, prices: &crate::spark::Prices) -> Result<crate::model::AppSummary> {
+        let got = Self::spark_apps(&[input.to_string()], prices).await;
+        let mut matching: Vec<crate::model::AppSummary> =
+            got.apps.into_iter().filter(|a| app_id.is_none_or(|id| a.app_id == id)).collect();
+        match (matching.len(), app_id) {
+            (1, _) => Ok(matching.remove(0)),
+            (0, _) if !got.errors.is_empty() => {
+                let e = &got.errors[0].error;
+                Err(Error::new(e.kind, e.message.clone()))
+            }
+            (0, Some(id)) => Err(Error::not_found(format!("no application {id:?} in {input}"))),
+            (0, None) => Err(Error::not_found(format!("no Spark application in {input}"))),
+            (n, _) => Err(Error::invalid(format!(
+                "{input} holds {n} applications; pick one with --app ({})",
+                matching.iter().map(|a| a.app_id.as_str()).collect::<Vec<_>>().join(", ")
+            ))),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;

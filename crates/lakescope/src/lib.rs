@@ -12,6 +12,7 @@ pub mod error;
 pub mod model;
 pub mod size;
 pub mod sources;
+pub mod spark;
 pub mod storage;
 pub mod table;
 pub mod units;

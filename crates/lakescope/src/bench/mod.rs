@@ -3,6 +3,7 @@
 //! flaky, so these are run on demand (`lakescope bench …`, release build) and their output is kept.
 
 pub mod history;
+pub mod spark;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

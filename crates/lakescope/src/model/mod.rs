@@ -4,6 +4,8 @@
 //! Sizes are bytes, times are epoch milliseconds. 64-bit integers that can exceed 2^53 (Iceberg snapshot
 //! ids) travel twice: as a JSON number for scripts and as an exact string (`*_id`) for JavaScript.
 
+mod spark;
 mod table;
 
+pub use spark::*;
 pub use table::*;
