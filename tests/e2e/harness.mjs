@@ -65,7 +65,7 @@ export function freePort() {
   });
 }
 
-export async function waitForPort(port, timeoutMs = 15000) {
+export async function waitForPort(port, what, timeoutMs = 15000) {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     const ok = await new Promise((r) => {
@@ -75,13 +75,14 @@ export async function waitForPort(port, timeoutMs = 15000) {
     if (ok) return;
     await sleep(50);
   }
-  throw new Error(`tauri-driver did not listen on ${port} within ${timeoutMs} ms`);
+  throw new Error(`${what} did not listen on ${port} within ${timeoutMs} ms`);
 }
 
 /** Start tauri-driver with the app's environment; the app inherits it when a session starts. */
 export async function startDriver(env) {
   const port = await freePort();
-  const nativePort = await freePort();
+  let nativePort = await freePort();
+  while (nativePort === port) nativePort = await freePort();
   const bin = process.env.TAURI_DRIVER || "tauri-driver";
   const child = spawn(bin, ["--port", String(port), "--native-port", String(nativePort)], {
     env: { ...process.env, ...env },
@@ -91,7 +92,10 @@ export async function startDriver(env) {
     console.error(`could not start ${bin}: ${e.message}`);
     process.exit(2);
   });
-  await waitForPort(port);
+  // tauri-driver listens at once but forwards to WebKitWebDriver, which it starts alongside and which
+  // takes a moment to listen: a session asked for before then gets its connection dropped.
+  await waitForPort(port, "tauri-driver");
+  await waitForPort(nativePort, "WebKitWebDriver");
   return { child, wd: new WebDriver(`http://127.0.0.1:${port}`) };
 }
 
