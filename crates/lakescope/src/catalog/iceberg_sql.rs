@@ -13,57 +13,45 @@ use crate::sources::SourceConfig;
 const LIST_SQLITE: &str = "SELECT table_namespace, table_name, metadata_location FROM iceberg_tables WHERE catalog_name = ?";
 const LIST_PG: &str = "SELECT table_namespace, table_name, metadata_location FROM iceberg_tables WHERE catalog_name = $1";
 
+/// Connect with `$opts` and run `$sql` bound to the catalog name: the same three lines for each driver.
+macro_rules! fetch_tables {
+    ($opts:expr, $sql:expr, $catalog:expr, $uri:expr) => {{
+        let mut conn = sqlx::ConnectOptions::connect(&$opts).await.with_context(|| format!("opening catalog {}", $uri))?;
+        sqlx::query($sql)
+            .bind($catalog)
+            .fetch_all(&mut conn)
+            .await
+            .with_context(|| format!("reading iceberg_tables in {}", $uri))?
+            .into_iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect()
+    }};
+}
+
+/// List the catalog's tables. Errors do not name the source: `catalog::list_all` does that once.
 pub async fn list(source: &SourceConfig) -> Result<Vec<CatalogEntry>> {
-    let uri = source
-        .uri
-        .as_deref()
-        .ok_or_else(|| Error::invalid(format!("source {}: an iceberg-sql source needs `uri`", source.name)))?;
+    let uri = source.uri.as_deref().ok_or_else(|| Error::invalid("an iceberg-sql source needs `uri`"))?;
     let catalog = source.catalog.as_deref().unwrap_or("default");
+    let shown = crate::sources::redact_url(uri);
     let rows: Vec<(String, String, Option<String>)> = if uri.starts_with("sqlite:") {
         let opts = sqlx::sqlite::SqliteConnectOptions::from_str(uri)
-            .with_context(|| format!("source {}: catalog URI {uri}", source.name))?
+            .with_context(|| format!("catalog URI {shown}"))?
             .read_only(true)
             .create_if_missing(false);
-        let mut conn = sqlx::ConnectOptions::connect(&opts)
-            .await
-            .with_context(|| format!("source {}: opening {uri}", source.name))?;
-        sqlx::query(LIST_SQLITE)
-            .bind(catalog)
-            .fetch_all(&mut conn)
-            .await
-            .with_context(|| format!("source {}: reading iceberg_tables in {uri}", source.name))?
-            .into_iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2)))
-            .collect()
+        let file = opts.get_filename();
+        if !file.as_os_str().is_empty() && file != std::path::Path::new(":memory:") && !file.exists() {
+            return Err(Error::not_found(format!("catalog database {} does not exist", file.display())));
+        }
+        fetch_tables!(opts, LIST_SQLITE, catalog, shown)
     } else if uri.starts_with("postgres:") || uri.starts_with("postgresql:") {
-        let opts = sqlx::postgres::PgConnectOptions::from_str(uri)
-            .with_context(|| format!("source {}: catalog URI", source.name))?;
-        let mut conn = sqlx::ConnectOptions::connect(&opts).await.with_context(|| format!("source {}", source.name))?;
-        sqlx::query(LIST_PG)
-            .bind(catalog)
-            .fetch_all(&mut conn)
-            .await
-            .with_context(|| format!("source {}: reading iceberg_tables", source.name))?
-            .into_iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2)))
-            .collect()
+        let opts = sqlx::postgres::PgConnectOptions::from_str(uri).with_context(|| format!("catalog URI {shown}"))?;
+        fetch_tables!(opts, LIST_PG, catalog, shown)
     } else if uri.starts_with("mysql:") || uri.starts_with("mariadb:") {
         let opts = sqlx::mysql::MySqlConnectOptions::from_str(&uri.replacen("mariadb:", "mysql:", 1))
-            .with_context(|| format!("source {}: catalog URI", source.name))?;
-        let mut conn = sqlx::ConnectOptions::connect(&opts).await.with_context(|| format!("source {}", source.name))?;
-        sqlx::query(LIST_SQLITE)
-            .bind(catalog)
-            .fetch_all(&mut conn)
-            .await
-            .with_context(|| format!("source {}: reading iceberg_tables", source.name))?
-            .into_iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2)))
-            .collect()
+            .with_context(|| format!("catalog URI {shown}"))?;
+        fetch_tables!(opts, LIST_SQLITE, catalog, shown)
     } else {
-        return Err(Error::invalid(format!(
-            "source {}: catalog URI {uri:?} must start with sqlite:, postgres: or mysql:",
-            source.name
-        )));
+        return Err(Error::invalid(format!("catalog URI {shown} must start with sqlite:, postgres: or mysql:")));
     };
     Ok(rows
         .into_iter()

@@ -34,10 +34,7 @@ pub async fn list(source: &SourceConfig) -> Result<Vec<CatalogEntry>> {
         SourceKind::Storage => scan::list(source, scan::Only::Any).await?,
         SourceKind::IcebergFs => scan::list(source, scan::Only::Iceberg).await?,
         SourceKind::IcebergRest | SourceKind::Hms => {
-            return Err(Error::unsupported(format!(
-                "source {}: {:?} sources are not supported yet",
-                source.name, source.kind
-            )));
+            return Err(Error::unsupported(format!("{:?} sources are not supported yet", source.kind)));
         }
     };
     tables.sort_by(|a, b| (&a.table.namespace, &a.table.name).cmp(&(&b.table.namespace, &b.table.name)));
@@ -52,7 +49,8 @@ pub async fn list_all(sources: &[SourceConfig]) -> Vec<SourceListing> {
             Err(e) => SourceListing {
                 source: s.name.clone(),
                 tables: Vec::new(),
-                error: Some(e.context(format!("source {}", s.name)).to_report()),
+                // The listing carries the source's name; the message says what failed inside it.
+                error: Some(e.to_report()),
             },
         }
     });

@@ -22,7 +22,7 @@ const MAX_DEPTH: usize = 6;
 pub async fn list(source: &SourceConfig, only: Only) -> Result<Vec<CatalogEntry>> {
     let root_text = source
         .root()
-        .ok_or_else(|| Error::invalid(format!("source {}: needs `location` (or `warehouse`) to scan", source.name)))?;
+        .ok_or_else(|| Error::invalid("needs `location` (or `warehouse`) to scan"))?;
     let root = crate::storage::open(root_text, &source.options)?;
     let mut found = Vec::new();
     let mut queue: Vec<(Location, Vec<String>)> = vec![(root, Vec::new())];

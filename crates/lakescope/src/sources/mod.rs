@@ -114,8 +114,32 @@ pub fn default_demo_dir() -> PathBuf {
     dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("lakescope").join("demo")
 }
 
+/// A connection URI as it may be shown in messages and logs: the password of `scheme://user:password@host/…`
+/// is replaced by `***`. Sources files may carry passwords in URIs; they must never reach an error text.
+pub fn redact_url(uri: &str) -> String {
+    let Some((scheme, rest)) = uri.split_once("://") else { return uri.to_string() };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => uri.to_string(),
+        },
+        None => uri.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn redact_url_hides_only_the_password() {
+        use super::redact_url;
+        assert_eq!(redact_url("postgres://hive:s3cr@t@db:5432/metastore"), "postgres://hive:***@db:5432/metastore");
+        assert_eq!(redact_url("mysql://hive@db/ms?ssl=true"), "mysql://hive@db/ms?ssl=true");
+        assert_eq!(redact_url("sqlite:///data/catalog.db"), "sqlite:///data/catalog.db");
+        assert_eq!(redact_url("sqlite:catalog.db"), "sqlite:catalog.db");
+    }
+
     use super::*;
 
     #[test]
