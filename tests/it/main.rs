@@ -5,6 +5,8 @@
 mod support;
 
 mod cli_contract;
+mod collect;
+mod cost;
 mod delta_truth;
 mod iceberg_truth;
 mod parquet_truth;
