@@ -88,6 +88,9 @@ enum Command {
     Snapshots(size_cmds::SnapshotsArgs),
     /// A table's storage cost per day and month by breakdown, its trend and a 30/90-day forecast.
     Cost(size_cmds::CostArgs),
+    /// Savings ranked by $/month (vacuum/expire due, partitions past retention, unused tables), each with
+    /// the Spark SQL to copy. Never runs anything.
+    Findings(size_cmds::FindingsArgs),
     /// Render a chart to an SVG or PNG file.
     Chart {
         #[arg(value_enum)]
@@ -203,6 +206,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Collect(args) => size_cmds::collect(args, globals).await,
         Command::Snapshots(args) => size_cmds::snapshots(args, globals).await,
         Command::Cost(args) => size_cmds::cost(args, globals).await,
+        Command::Findings(args) => size_cmds::findings(args, globals).await,
         Command::Demo { dir, anchor, force } => {
             let dir = dir.unwrap_or_else(lakescope::sources::default_demo_dir);
             let info = lakescope::demo::build(&DemoOptions { dir, anchor, force }).await?;

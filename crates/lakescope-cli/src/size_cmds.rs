@@ -183,3 +183,41 @@ pub async fn cost(args: CostArgs, g: Globals) -> Result<()> {
     outln!("  {}", cost.conventions);
     Ok(())
 }
+
+#[derive(clap::Args)]
+pub struct FindingsArgs {
+    /// Price profile to put dollars on the bytes (see `lakescope cost --help`).
+    #[arg(long)]
+    profile: Option<String>,
+    /// Findings rules (TOML): unused_days, personal_prefix, personal_retention_days, [schemas.NAME].
+    #[arg(long)]
+    rules: Option<PathBuf>,
+}
+
+pub async fn findings(args: FindingsArgs, g: Globals) -> Result<()> {
+    let ls = open_sources(g.sources)?;
+    let profile = lakescope::cost::PriceProfile::resolve(args.profile.as_deref())?;
+    let rules = match &args.rules {
+        Some(p) => lakescope::findings::Rules::load(p)?,
+        None => lakescope::findings::Rules::default(),
+    };
+    let read = lakescope::table::ReadOptions { as_of_ms: g.as_of_ms };
+    let report = ls.findings(&rules, &profile, &read).await;
+    for f in &report.failures {
+        eprintln!("warning: {}: {}", f.target, f.error.message);
+    }
+    if g.json {
+        return print_json(&report);
+    }
+    if report.findings.is_empty() {
+        outln!("No findings.");
+    }
+    for f in &report.findings {
+        outln!("${:.6}/month  {:>10}  {:?}  {}", f.usd_per_month, units::bytes(f.bytes), f.kind, f.table);
+        outln!("    {}", f.reason);
+        for c in &f.commands {
+            outln!("    {c};");
+        }
+    }
+    Ok(())
+}

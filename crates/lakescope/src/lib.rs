@@ -11,6 +11,7 @@ pub mod collect;
 pub mod cost;
 pub mod demo;
 pub mod error;
+pub mod findings;
 pub mod model;
 pub mod size;
 pub mod sources;
