@@ -169,13 +169,10 @@ pub async fn cost(args: CostArgs, g: Globals) -> Result<()> {
     ] {
         outln!("  {what:<13} {:>10}  ${day:>12.6}/day  ${month:>12.4}/month", units::bytes(bytes));
     }
-    match &cost.forecast {
-        Some(f) => {
-            outln!("  in 30 days   {:>10}  ${:.4}/month", units::bytes(f.in_30_days.total_bytes), f.in_30_days.usd_per_month);
-            outln!("  in 90 days   {:>10}  ${:.4}/month", units::bytes(f.in_90_days.total_bytes), f.in_90_days.usd_per_month);
-            outln!("  forecast: {}", f.method);
-        }
-        None => {}
+    if let Some(f) = &cost.forecast {
+        outln!("  in 30 days   {:>10}  ${:.4}/month", units::bytes(f.in_30_days.total_bytes), f.in_30_days.usd_per_month);
+        outln!("  in 90 days   {:>10}  ${:.4}/month", units::bytes(f.in_90_days.total_bytes), f.in_90_days.usd_per_month);
+        outln!("  forecast: {}", f.method);
     }
     for w in &cost.warnings {
         outln!("  note: {w}");
