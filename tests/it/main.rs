@@ -5,7 +5,10 @@
 mod support;
 
 mod cli_contract;
+mod collect;
+mod cost;
 mod delta_truth;
+mod findings;
 mod iceberg_truth;
 mod parquet_truth;
 mod spark;

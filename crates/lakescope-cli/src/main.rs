@@ -13,6 +13,7 @@ macro_rules! outln {
 }
 
 mod human;
+mod size_cmds;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +37,9 @@ struct Cli {
     /// "Now" for clock-dependent figures (reclaimable bytes, retention), RFC 3339. Default: now.
     #[arg(long, global = true, value_parser = parse_time)]
     as_of: Option<i64>,
+    /// Lakescope's own store: `sqlite://FILE`, a file path, or `postgres://…`. Default: the user's data dir.
+    #[arg(long, global = true, env = "LAKESCOPE_STORE")]
+    store: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -78,6 +82,15 @@ enum Command {
         #[command(flatten)]
         prices: PriceArgs,
     },
+    /// Record a size snapshot of every table (and top-level prefix) of every source into the store.
+    Collect(size_cmds::CollectArgs),
+    /// Read back what `collect` recorded: table snapshots, prefix snapshots or runs.
+    Snapshots(size_cmds::SnapshotsArgs),
+    /// A table's storage cost per day and month by breakdown, its trend and a 30/90-day forecast.
+    Cost(size_cmds::CostArgs),
+    /// Savings ranked by $/month (vacuum/expire due, partitions past retention, unused tables), each with
+    /// the Spark SQL to copy. Never runs anything.
+    Findings(size_cmds::FindingsArgs),
     /// Render a chart to an SVG or PNG file.
     Chart {
         #[arg(value_enum)]
@@ -188,7 +201,12 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<()> {
     let read = ReadOptions { as_of_ms: cli.as_of.unwrap_or_else(|| chrono::Utc::now().timestamp_millis()) };
+    let globals = size_cmds::Globals { sources: cli.sources.clone(), store: cli.store.clone(), json: cli.json, as_of_ms: read.as_of_ms };
     match cli.command {
+        Command::Collect(args) => size_cmds::collect(args, globals).await,
+        Command::Snapshots(args) => size_cmds::snapshots(args, globals).await,
+        Command::Cost(args) => size_cmds::cost(args, globals).await,
+        Command::Findings(args) => size_cmds::findings(args, globals).await,
         Command::Demo { dir, anchor, force } => {
             let dir = dir.unwrap_or_else(lakescope::sources::default_demo_dir);
             let info = lakescope::demo::build(&DemoOptions { dir, anchor, force }).await?;

@@ -1,0 +1,107 @@
+use super::*;
+use crate::model::{StorageBreakdown, TableFormat};
+
+pub(crate) fn snapshot(run_id: &str, name: &str, day_ms: i64, version: &str) -> SizeSnapshot {
+    SizeSnapshot {
+        source: "lake".into(),
+        namespace: "ods".into(),
+        name: name.into(),
+        format: TableFormat::Delta,
+        location: format!("file:///lake/ods/{name}"),
+        day: utc_day(day_ms),
+        version_key: version.into(),
+        run_id: run_id.into(),
+        collected_ms: day_ms,
+        version_id: Some(version.into()),
+        version_ms: Some(day_ms - 1000),
+        records: None,
+        data_files: 3,
+        data_bytes: 300,
+        storage: StorageBreakdown {
+            total_bytes: 1000,
+            total_files: 9,
+            live_bytes: 300,
+            old_version_bytes: 200,
+            orphan_bytes: 100,
+            metadata_bytes: 400,
+            reclaimable_bytes: 250,
+        },
+    }
+}
+
+fn run(id: &str) -> CollectionRun {
+    CollectionRun {
+        run_id: id.into(),
+        started_ms: 1,
+        finished_ms: None,
+        as_of_ms: 2,
+        sources_file: Some("/s.toml".into()),
+        tables_total: 3,
+        tables_recorded: 0,
+        tables_present: 0,
+        tables_failed: 0,
+    }
+}
+
+#[tokio::test]
+async fn same_table_version_and_day_is_recorded_once_and_counted_as_present() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("nested/dir/store.db");
+    let store = Store::open(Some(path.to_str().unwrap())).await.unwrap();
+    store.begin_run(&run("r1")).await.unwrap();
+    let day = 1_796_000_000_000;
+    assert!(store.record_snapshot(&snapshot("r1", "orders", day, "7")).await.unwrap());
+    assert!(!store.record_snapshot(&snapshot("r1", "orders", day + 3_600_000, "7")).await.unwrap(), "same day, same version");
+    assert!(store.record_snapshot(&snapshot("r1", "orders", day, "8")).await.unwrap(), "a new version is new");
+    assert!(store.record_snapshot(&snapshot("r1", "orders", day + 86_400_000, "8")).await.unwrap(), "a new day is new");
+    store.record_error("r1", "lake.ods.broken", &Error::corrupt("bad log"), true).await.unwrap();
+    store.finish_run("r1", 99, 5).await.unwrap();
+    store.close().await;
+
+    // Reopening runs the migrations again (a no-op) and reads back what was written.
+    let store = Store::open(Some(&format!("sqlite://{}", path.display()))).await.unwrap();
+    let snaps = store.snapshots(Some(("lake", "ods", "orders"))).await.unwrap();
+    assert_eq!(snaps.len(), 3);
+    assert_eq!(snaps[0], snapshot("r1", "orders", day, "7"));
+    let runs = store.runs().await.unwrap();
+    assert_eq!(runs.len(), 1);
+    let r = &runs[0];
+    assert_eq!((r.tables_total, r.tables_recorded, r.tables_present, r.tables_failed), (5, 3, 1, 1));
+    assert_eq!(r.finished_ms, Some(99));
+    let errors = store.errors("r1").await.unwrap();
+    assert_eq!(errors.len(), 1);
+    assert_eq!((errors[0].kind.as_str(), errors[0].target.as_str()), ("Corrupt", "lake.ods.broken"));
+    assert!(store.snapshots(Some(("lake", "ods", "nope"))).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn prefixes_are_recorded_once_per_day() {
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::open(Some(d.path().join("s.db").to_str().unwrap())).await.unwrap();
+    let p = PrefixSnapshot {
+        source: "lake".into(),
+        prefix: "ods.db/".into(),
+        day: "2026-11-30".into(),
+        run_id: "r".into(),
+        collected_ms: 5,
+        bytes: 10,
+        objects: 2,
+    };
+    assert!(store.record_prefix(&p).await.unwrap());
+    assert!(!store.record_prefix(&PrefixSnapshot { bytes: 11, ..p.clone() }).await.unwrap());
+    assert_eq!(store.prefix_snapshots().await.unwrap(), vec![p]);
+}
+
+#[tokio::test]
+async fn unsupported_store_urls_say_which_and_hide_passwords() {
+    let e = Store::open(Some("mysql://admin:hunter2@db/lakescope")).await.err().unwrap();
+    assert_eq!(e.kind, crate::ErrorKind::Unsupported);
+    assert!(e.message.contains("mysql://admin:***@db/lakescope"), "{}", e.message);
+    assert!(!e.message.contains("hunter2"), "{}", e.message);
+}
+
+#[test]
+fn days_are_utc() {
+    assert_eq!(utc_day(1_796_083_199_999), "2026-11-30");
+    assert_eq!(utc_day(1_796_083_200_000), "2026-12-01");
+}
