@@ -24,29 +24,43 @@ command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || { echo "mariadbd 
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 if [ "${1:-}" = "--stop" ]; then
-  [ -f "$root/pg/postmaster.pid" ] && as_pg "$pg_bin/pg_ctl" -D "$root/pg" -m fast stop >&2 || true
-  [ -f "$root/mysql.pid" ] && kill "$(cat "$root/mysql.pid")" 2>/dev/null || true
+  for d in "$root/pg" "${TMPDIR:-/tmp}/lakescope-test-pg-$pg_port"; do
+    [ -f "$d/postmaster.pid" ] && as_pg "$pg_bin/pg_ctl" -D "$d" -m fast stop >&2 || true
+  done
+  if [ -f "$root/mysql.pid" ] && kill "$(cat "$root/mysql.pid")" 2>/dev/null; then
+    for _ in $(seq 1 120); do kill -0 "$(cat "$root/mysql.pid" 2>/dev/null)" 2>/dev/null || break; sleep 0.25; done
+  fi
   exit 0
 fi
 
 mkdir -p "$root"
-[ "$(id -u)" -eq 0 ] && chown postgres "$root" 2>/dev/null || true
+pg_dir="$root/pg"
+if [ "$(id -u)" -eq 0 ]; then
+  # The postgres user must reach its data directory; a checkout under a private home cannot be.
+  if ! runuser -u postgres -- test -x "$root"; then
+    pg_dir="${TMPDIR:-/tmp}/lakescope-test-pg-$pg_port"
+    log "postgres cannot reach $root; keeping the PostgreSQL cluster in $pg_dir"
+  fi
+  mkdir -p "$(dirname "$pg_dir")"
+  chown postgres "$root" 2>/dev/null || true
+fi
 
 # --- PostgreSQL ---------------------------------------------------------------------------------------
 if "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port"; then
   log "PostgreSQL already running on 127.0.0.1:$pg_port"
 else
-  if [ ! -f "$root/pg/PG_VERSION" ]; then
-    log "initialising PostgreSQL in $root/pg"
-    rm -rf "$root/pg"
+  if [ ! -f "$pg_dir/PG_VERSION" ]; then
+    log "initialising PostgreSQL in $pg_dir"
+    rm -rf "$pg_dir"
     pwfile="$(mktemp)"; printf '%s\n' "$password" >"$pwfile"; chmod 644 "$pwfile"
-    as_pg "$pg_bin/initdb" -D "$root/pg" -U postgres --auth=scram-sha-256 --pwfile="$pwfile" \
+    as_pg "$pg_bin/initdb" -D "$pg_dir" -U postgres --auth=scram-sha-256 --pwfile="$pwfile" \
       --no-sync -E UTF8 --locale=C.UTF-8 >/dev/null
     rm -f "$pwfile"
   fi
   log "starting PostgreSQL on 127.0.0.1:$pg_port"
-  as_pg "$pg_bin/pg_ctl" -D "$root/pg" -l "$root/pg.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $root/pg -c fsync=off -c full_page_writes=off" start >/dev/null
+  as_pg "$pg_bin/pg_ctl" -D "$pg_dir" -l "$pg_dir/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_dir -c fsync=off -c full_page_writes=off" start >/dev/null \
+    || { tail -20 "$pg_dir/server.log" >&2; exit 1; }
 fi
 
 # --- MariaDB ------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ mod support;
 
 mod cli_contract;
 mod delta_truth;
+mod hms;
 mod iceberg_truth;
 mod parquet_truth;
 mod spark;
