@@ -161,6 +161,8 @@ impl Ctx {
             Some("42P01") | Some("1146") => ErrorKind::NotFound,
             // MySQL ER_DBACCESS_DENIED_ERROR: the user may log in but not use that database.
             Some("1044") => ErrorKind::Permission,
+            // MySQL ER_ACCESS_DENIED_ERROR: user name or password rejected.
+            Some("1045") => ErrorKind::Auth,
             _ => e.kind,
         };
         let hint = match (kind, code.as_deref()) {
@@ -182,6 +184,10 @@ fn database_code(e: &Error) -> Option<String> {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = e.source.as_deref().map(|s| s as _);
     while let Some(c) = cause {
         if let Some(sqlx::Error::Database(db)) = c.downcast_ref::<sqlx::Error>() {
+            // MySQL's `code()` is the SQLSTATE, often the generic 42000; its error number says more.
+            if let Some(my) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+                return Some(my.number().to_string());
+            }
             return db.code().map(|c| c.into_owned());
         }
         cause = c.source();

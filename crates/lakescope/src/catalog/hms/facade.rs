@@ -26,3 +26,24 @@ impl Lakescope {
         describe(source, &entry.table.namespace, &entry.table.name).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The desktop app needs `Send` futures from the facade (see api.rs); pin it for this call too.
+    #[test]
+    fn metastore_future_is_send() {
+        fn send<T: Send>(_: T) {}
+        let ls = Lakescope::new(Vec::new(), None);
+        send(ls.metastore_table("t"));
+    }
+
+    #[tokio::test]
+    async fn unknown_table_is_not_found_and_named() {
+        let ls = Lakescope::new(Vec::new(), None);
+        let e = ls.metastore_table("nope").await.unwrap_err();
+        assert_eq!(e.kind, crate::error::ErrorKind::NotFound);
+        assert!(e.message.contains("nope"), "{}", e.message);
+    }
+}
