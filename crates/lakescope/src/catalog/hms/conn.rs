@@ -7,7 +7,8 @@
 //!
 //! The session is made read-only on the server (`default_transaction_read_only` on PostgreSQL,
 //! `SET SESSION TRANSACTION READ ONLY` on MySQL), so a bug here cannot write to a user's metastore.
-//! The URL's password never appears in a message: every error passes through [`Connection::fail`].
+//! The URL's password never appears in a message: every error is built from the redacted URL, and the
+//! password is scrubbed from the final text in case a driver message repeats it.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -55,7 +56,10 @@ pub fn redact(uri: &str) -> String {
         }
         Ok(u) => u.to_string(),
         // Not a URL: show only the scheme, since we cannot tell where a password would be.
-        Err(_) => format!("{}://…", uri.split(':').next().unwrap_or("?")),
+        Err(_) => match uri.split_once("://") {
+            Some((scheme, _)) if scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+') => format!("{scheme}://…"),
+            _ => "(not a URL)".to_string(),
+        },
     }
 }
 
