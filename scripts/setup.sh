@@ -14,7 +14,8 @@ log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 # --- system packages ------------------------------------------------------------------------------
 apt_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libsoup-3.0-dev
   build-essential pkg-config libssl-dev libxdo-dev file xvfb webkit2gtk-driver imagemagick
-  openjdk-17-jre-headless)  # Java 17: Spark and its History Server in the Spark tests
+  openjdk-17-jre-headless  # Java 17: Spark and its History Server in the Spark tests
+  postgresql mariadb-server)  # backing databases of the Hive Metastore tests (scripts/databases.sh)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

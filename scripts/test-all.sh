@@ -12,6 +12,9 @@ scripts/setup.sh
 
 export LAKESCOPE_PYTHON="$PWD/.venv/bin/python"
 
+step "test databases: PostgreSQL and MariaDB for the Hive Metastore tests"
+eval "$(scripts/databases.sh)"
+
 step "cargo test (workspace)"
 cargo test --workspace --locked
 

@@ -9,6 +9,7 @@ mod collect;
 mod cost;
 mod delta_truth;
 mod findings;
+mod hms;
 mod iceberg_truth;
 mod parquet_truth;
 mod spark;

@@ -14,6 +14,7 @@ macro_rules! outln {
 
 mod human;
 mod size_cmds;
+mod metastore;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -67,6 +68,8 @@ enum Command {
     },
     /// Show a table's versions / snapshots, oldest first.
     History { target: String },
+    /// Show what a Hive Metastore registers for a table: owner, parameters, partitions with locations.
+    Metastore { target: String },
     /// Measure against the tool a user would otherwise run, side by side (use a release build).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -235,6 +238,7 @@ async fn run(cli: Cli) -> Result<()> {
             let rows = ls.history(&target).await?;
             if cli.json { print_json(&rows) } else { human::history(&rows) }
         }
+        Command::Metastore { target } => metastore::run(&open_sources(cli.sources)?, &target, cli.json).await,
         Command::Bench(BenchCommand::History { runs, min_versions, python }) => {
             let sources_file = match cli.sources {
                 Some(p) => p,

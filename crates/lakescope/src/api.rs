@@ -152,6 +152,9 @@ impl Lakescope {
             errors: listings
                 .iter()
                 .filter_map(|l| l.error.clone().map(|error| SourceError { source: l.source.clone(), error }))
+                .chain(listings.iter().flat_map(|l| {
+                    l.table_errors.iter().map(|p| SourceError { source: l.source.clone(), error: p.error.clone() })
+                }))
                 .collect(),
         }
     }
@@ -244,7 +247,7 @@ impl Lakescope {
         Ok((t, Some(entry)))
     }
 
-    async fn resolve_name(&self, target: &str) -> Result<CatalogEntry> {
+    pub(crate) async fn resolve_name(&self, target: &str) -> Result<CatalogEntry> {
         let listings = self.listings().await;
         let all: Vec<&CatalogEntry> = listings.iter().flat_map(|l| l.tables.iter()).collect();
         let parts: Vec<&str> = target.split('.').collect();
@@ -263,6 +266,14 @@ impl Lakescope {
         match matches.as_slice() {
             [one] => Ok((**one).clone()),
             [] => {
+                // A registered table that could not be opened: its own error says why.
+                let broken = listings.iter().flat_map(|l| l.table_errors.iter().map(move |p| (l, p))).find(|(l, p)| {
+                    let full = format!("{}.{}.{}", l.source, p.namespace, p.name);
+                    target == p.name || target == format!("{}.{}", p.namespace, p.name) || target == full
+                });
+                if let Some((_, p)) = broken {
+                    return Err(Error::new(p.error.kind, p.error.message.clone()));
+                }
                 let failed: Vec<String> = listings.iter().filter(|l| l.error.is_some()).map(|l| l.source.clone()).collect();
                 let mut msg = format!("no table named {target:?} in {} source(s)", self.sources.len());
                 if !failed.is_empty() {

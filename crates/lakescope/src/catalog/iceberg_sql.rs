@@ -66,7 +66,7 @@ pub async fn list(source: &SourceConfig) -> Result<Vec<CatalogEntry>> {
 }
 
 /// `…/tbl/metadata/00003-….metadata.json` → `…/tbl`.
-fn table_root(metadata_location: &str) -> String {
+pub(super) fn table_root(metadata_location: &str) -> String {
     let parent = metadata_location.rsplit_once('/').map(|(p, _)| p).unwrap_or(metadata_location);
     parent.strip_suffix("/metadata").unwrap_or(parent).to_string()
 }

@@ -3,6 +3,7 @@
 //! Listing reads catalog databases and directory names only; it never opens a table's metadata, so a
 //! source with many tables lists quickly and one broken table cannot break the listing.
 
+pub mod hms;
 mod iceberg_sql;
 mod scan;
 
@@ -24,6 +25,8 @@ pub struct SourceListing {
     pub source: String,
     pub tables: Vec<CatalogEntry>,
     pub error: Option<ErrorReport>,
+    /// Tables the source registers but that cannot be opened (e.g. a metastore row is missing).
+    pub table_errors: Vec<hms::TableProblem>,
 }
 
 /// List the tables of one source.
@@ -33,7 +36,8 @@ pub async fn list(source: &SourceConfig) -> Result<Vec<CatalogEntry>> {
         SourceKind::Delta => scan::list(source, scan::Only::Delta).await?,
         SourceKind::Storage => scan::list(source, scan::Only::Any).await?,
         SourceKind::IcebergFs => scan::list(source, scan::Only::Iceberg).await?,
-        SourceKind::IcebergRest | SourceKind::Hms => {
+        SourceKind::Hms => hms::list(source).await?.0,
+        SourceKind::IcebergRest => {
             return Err(Error::unsupported(format!("{:?} sources are not supported yet", source.kind)));
         }
     };
@@ -44,13 +48,21 @@ pub async fn list(source: &SourceConfig) -> Result<Vec<CatalogEntry>> {
 /// List every source; a failing source is reported, the others still list.
 pub async fn list_all(sources: &[SourceConfig]) -> Vec<SourceListing> {
     let futs = sources.iter().map(|s| async move {
-        match list(s).await {
-            Ok(tables) => SourceListing { source: s.name.clone(), tables, error: None },
+        let listed = match s.kind {
+            SourceKind::Hms => hms::list(s).await.map(|(mut tables, problems)| {
+                tables.sort_by(|a, b| (&a.table.namespace, &a.table.name).cmp(&(&b.table.namespace, &b.table.name)));
+                (tables, problems)
+            }),
+            _ => list(s).await.map(|t| (t, Vec::new())),
+        };
+        match listed {
+            Ok((tables, table_errors)) => SourceListing { source: s.name.clone(), tables, error: None, table_errors },
             Err(e) => SourceListing {
                 source: s.name.clone(),
                 tables: Vec::new(),
                 // The listing carries the source's name; the message says what failed inside it.
                 error: Some(e.to_report()),
+                table_errors: Vec::new(),
             },
         }
     });

@@ -115,17 +115,21 @@ pub fn default_demo_dir() -> PathBuf {
 }
 
 /// A connection URI as it may be shown in messages and logs: the password of `scheme://user:password@host/…`
-/// is replaced by `***`. Sources files may carry passwords in URIs; they must never reach an error text.
+/// is replaced by `***`. Sources files and `--store` may carry passwords in URIs; they must never reach an
+/// error text. A plain path is shown as it is; something URL-like that does not parse shows only its scheme,
+/// since we cannot tell where a password would be.
 pub fn redact_url(uri: &str) -> String {
-    let Some((scheme, rest)) = uri.split_once("://") else { return uri.to_string() };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
+    match url::Url::parse(uri) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        Ok(_) => uri.to_string(),
+        Err(_) => match uri.split_once("://") {
+            Some((scheme, _)) if scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+') => format!("{scheme}://…"),
+            Some(_) => "(not a URL)".to_string(),
             None => uri.to_string(),
         },
-        None => uri.to_string(),
     }
 }
 
@@ -138,6 +142,8 @@ mod tests {
         assert_eq!(redact_url("mysql://hive@db/ms?ssl=true"), "mysql://hive@db/ms?ssl=true");
         assert_eq!(redact_url("sqlite:///data/catalog.db"), "sqlite:///data/catalog.db");
         assert_eq!(redact_url("sqlite:catalog.db"), "sqlite:catalog.db");
+        assert_eq!(redact_url("/home/me/.local/share/lakescope/store.db"), "/home/me/.local/share/lakescope/store.db");
+        assert!(!redact_url("pg://hive:s3cret@[bad").contains("s3cret"));
     }
 
     use super::*;

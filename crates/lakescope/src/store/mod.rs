@@ -22,6 +22,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::error::{Error, Result, ResultExt};
+use crate::sources::redact_url as redact;
 
 pub use rows::{CollectionError, CollectionRun, PrefixSnapshot, SizeSnapshot};
 
@@ -51,17 +52,6 @@ pub struct Store {
 /// Where the store lives when neither `--store` nor `LAKESCOPE_STORE` says: the user's data dir.
 pub fn default_store_path() -> PathBuf {
     dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("lakescope").join("store.db")
-}
-
-/// A URL with any password replaced, fit for messages and reports.
-pub fn redact(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("***"));
-            u.to_string()
-        }
-        _ => url.to_string(),
-    }
 }
 
 impl Store {

@@ -1,0 +1,243 @@
+//! Connecting to a metastore's backing database, read-only, and running its few queries.
+//!
+//! Hive keeps the same tables on PostgreSQL (quoted upper-case identifiers, `$n` placeholders) and on
+//! MySQL/MariaDB (backticks, `?`). Queries are written once in the PostgreSQL spelling and rendered per
+//! dialect; every value comes back as text (cast in SQL) so one row type serves both servers, whatever
+//! column types and character sets (Hive's MySQL schema is latin1, binary collation) the schema uses.
+//!
+//! The session is made read-only on the server (`default_transaction_read_only` on PostgreSQL,
+//! `SET SESSION TRANSACTION READ ONLY` on MySQL), so a bug here cannot write to a user's metastore.
+//! The URL's password never appears in a message: every error is built from the redacted URL, and the
+//! password is scrubbed from the final text in case a driver message repeats it.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::{Connection as _, Row};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::sources::SourceConfig;
+use crate::sources::redact_url as redact;
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Postgres,
+    MySql,
+}
+
+enum Conn {
+    Pg(sqlx::PgConnection),
+    My(sqlx::MySqlConnection),
+}
+
+/// One open, read-only session on a metastore database.
+pub struct Connection {
+    conn: Conn,
+    pub dialect: Dialect,
+    ctx: Ctx,
+}
+
+/// What messages name (the redacted URL) and what they must never contain (the password).
+struct Ctx {
+    what: String,
+    password: Option<String>,
+}
+
+/// A text row: `None` for SQL NULL.
+pub type TextRow = Vec<Option<String>>;
+
+impl Connection {
+    pub async fn open(source: &SourceConfig) -> Result<Self> {
+        let uri = source.uri.as_deref().ok_or_else(|| {
+            Error::invalid("an hms source needs `uri` (postgres://… or mysql://…)")
+        })?;
+        let password =
+            url::Url::parse(uri).ok().and_then(|u| u.password().map(percent_decode)).filter(|p| !p.is_empty());
+        let ctx = Ctx { what: format!("metastore database {}", redact(uri)), password };
+        let dialect = if uri.starts_with("postgres:") || uri.starts_with("postgresql:") {
+            Dialect::Postgres
+        } else if uri.starts_with("mysql:") || uri.starts_with("mariadb:") {
+            Dialect::MySql
+        } else {
+            return Err(Error::invalid(format!(
+                "source {}: hms `uri` {} must start with postgres:// or mysql:// (the metastore's backing database)",
+                source.name,
+                redact(uri)
+            )));
+        };
+        let connect = async {
+            match dialect {
+                Dialect::Postgres => {
+                    let opts = sqlx::postgres::PgConnectOptions::from_str(uri)
+                        .map_err(|e| ctx.fail(e.into(), "reading the URL"))?
+                        .options([("default_transaction_read_only", "on")]);
+                    sqlx::PgConnection::connect_with(&opts).await.map(Conn::Pg).map_err(|e| ctx.fail(e.into(), "connecting"))
+                }
+                Dialect::MySql => {
+                    let opts = sqlx::mysql::MySqlConnectOptions::from_str(&uri.replacen("mariadb:", "mysql:", 1))
+                        .map_err(|e| ctx.fail(e.into(), "reading the URL"))?;
+                    let mut c =
+                        sqlx::MySqlConnection::connect_with(&opts).await.map_err(|e| ctx.fail(e.into(), "connecting"))?;
+                    sqlx::query("SET SESSION TRANSACTION READ ONLY")
+                        .execute(&mut c)
+                        .await
+                        .map_err(|e| ctx.fail(e.into(), "making the session read-only"))?;
+                    Ok(Conn::My(c))
+                }
+            }
+        };
+        let conn = match tokio::time::timeout(CONNECT_TIMEOUT, connect).await {
+            Ok(c) => c?,
+            Err(_) => {
+                return Err(Error::new(
+                    ErrorKind::Unreachable,
+                    format!("{}: no answer within {}s while connecting", ctx.what, CONNECT_TIMEOUT.as_secs()),
+                ))
+            }
+        };
+        Ok(Connection { conn, dialect, ctx })
+    }
+
+    /// Run a query written in PostgreSQL spelling whose columns are all text, with text parameters.
+    /// The SQL text is assembled only from this module's constants (identifiers, casts); every value
+    /// that comes from a user or a catalog is a bound parameter.
+    pub async fn rows(&mut self, sql: &str, binds: &[&str], doing: &str) -> Result<Vec<TextRow>> {
+        let sql = render(sql, self.dialect);
+        let res = match &mut self.conn {
+            Conn::Pg(c) => {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+                for b in binds {
+                    q = q.bind(*b);
+                }
+                q.fetch_all(c).await.and_then(|rows| {
+                    rows.iter().map(|r| (0..r.len()).map(|i| r.try_get::<Option<String>, _>(i)).collect()).collect()
+                })
+            }
+            Conn::My(c) => {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+                for b in binds {
+                    q = q.bind(*b);
+                }
+                q.fetch_all(c).await.and_then(|rows| {
+                    rows.iter().map(|r| (0..r.len()).map(|i| r.try_get::<Option<String>, _>(i)).collect()).collect()
+                })
+            }
+        };
+        res.map_err(|e| self.ctx.fail(e.into(), doing))
+    }
+
+    /// `CAST(expr AS text)` in this dialect, so every column decodes as a string.
+    pub fn text(&self, expr: &str) -> String {
+        match self.dialect {
+            Dialect::Postgres => format!("CAST({expr} AS TEXT)"),
+            Dialect::MySql => format!("CAST({expr} AS CHAR CHARACTER SET utf8mb4)"),
+        }
+    }
+
+}
+
+impl Ctx {
+    /// Classify a database error, say what was being done on which (redacted) database, and make sure
+    /// the password is nowhere in the text.
+    fn fail(&self, e: Error, doing: &str) -> Error {
+        let code = database_code(&e);
+        let kind = match code.as_deref() {
+            // PostgreSQL invalid_catalog_name, MySQL ER_BAD_DB_ERROR: the database in the URL is missing.
+            Some("3D000") | Some("1049") => ErrorKind::NotFound,
+            // PostgreSQL undefined_table, MySQL ER_NO_SUCH_TABLE: not a Hive metastore schema.
+            Some("42P01") | Some("1146") => ErrorKind::NotFound,
+            // MySQL ER_DBACCESS_DENIED_ERROR: the user may log in but not use that database.
+            Some("1044") => ErrorKind::Permission,
+            // MySQL ER_ACCESS_DENIED_ERROR: user name or password rejected.
+            Some("1045") => ErrorKind::Auth,
+            _ => e.kind,
+        };
+        let hint = match (kind, code.as_deref()) {
+            (ErrorKind::Auth, _) => " (user name or password rejected)",
+            (ErrorKind::NotFound, Some("42P01") | Some("1146")) => " (is this a Hive metastore database?)",
+            (ErrorKind::NotFound, _) => " (the database named in the URL does not exist)",
+            (ErrorKind::Unreachable, _) => " (is the server running and the host/port right?)",
+            _ => "",
+        };
+        let mut message = format!("{}: {doing}: {}{hint}", self.what, e.detailed());
+        if let Some(p) = &self.password {
+            message = message.replace(p.as_str(), "***");
+        }
+        Error::new(kind, message)
+    }
+}
+
+fn database_code(e: &Error) -> Option<String> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = e.source.as_deref().map(|s| s as _);
+    while let Some(c) = cause {
+        if let Some(sqlx::Error::Database(db)) = c.downcast_ref::<sqlx::Error>() {
+            // MySQL's `code()` is the SQLSTATE, often the generic 42000; its error number says more.
+            if let Some(my) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+                return Some(my.number().to_string());
+            }
+            return db.code().map(|c| c.into_owned());
+        }
+        cause = c.source();
+    }
+    None
+}
+
+/// PostgreSQL spelling → this dialect: `"X"` → `` `X` ``, `$n` → `?`.
+fn render(sql: &str, dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Postgres => sql.to_string(),
+        Dialect::MySql => {
+            let mut out = String::with_capacity(sql.len());
+            let mut chars = sql.chars().peekable();
+            let mut in_string = false;
+            while let Some(c) = chars.next() {
+                match c {
+                    '\'' => {
+                        in_string = !in_string;
+                        out.push(c);
+                    }
+                    '"' if !in_string => out.push('`'),
+                    '$' if !in_string && chars.peek().is_some_and(|d| d.is_ascii_digit()) => {
+                        while chars.peek().is_some_and(|d| d.is_ascii_digit()) {
+                            chars.next();
+                        }
+                        out.push('?');
+                    }
+                    _ => out.push(c),
+                }
+            }
+            out
+        }
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("p={s}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_the_password_and_keeps_the_rest() {
+        assert_eq!(redact("postgres://hive:s3cret@db:5432/metastore"), "postgres://hive:***@db:5432/metastore");
+        assert_eq!(redact("mysql://hive@db/metastore"), "mysql://hive@db/metastore");
+        assert!(!redact("pg://hive:s3cret@[bad").contains("s3cret"));
+    }
+
+    #[test]
+    fn renders_mysql_spelling_outside_string_literals() {
+        let sql = r#"SELECT "NAME" FROM "DBS" WHERE "CTLG_NAME" = $1 AND "DESC" <> 'say "$2"' AND x = $12"#;
+        assert_eq!(
+            render(sql, Dialect::MySql),
+            r#"SELECT `NAME` FROM `DBS` WHERE `CTLG_NAME` = ? AND `DESC` <> 'say "$2"' AND x = ?"#
+        );
+        assert_eq!(render(sql, Dialect::Postgres), sql);
+    }
+}
