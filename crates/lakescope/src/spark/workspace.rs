@@ -323,6 +323,11 @@ fn row(input: &str, a: &AppSummary) -> SparkAppRow {
     }
 }
 
+/// Where the app gathers the demo logs: the user's data dir, beside the demo lakehouse.
+pub fn default_demo_logs_dir() -> PathBuf {
+    dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("lakescope").join("spark-demo-logs")
+}
+
 /// The user's downloads folder, else home, else the temp dir.
 pub fn default_export_dir() -> PathBuf {
     dirs::download_dir().or_else(dirs::home_dir).unwrap_or_else(std::env::temp_dir)
