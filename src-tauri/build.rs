@@ -14,7 +14,22 @@ fn main() {
     if std::env::var_os("CARGO_FEATURE_CUSTOM_PROTOCOL").is_some() {
         ensure_ui_built(Path::new("../ui"));
     }
-    let commands = &["bootstrap", "list_tables", "table_page", "size_chart_svg", "refresh", "process_uptime_ms"];
+    let commands = &[
+        "bootstrap",
+        "list_tables",
+        "table_page",
+        "size_chart_svg",
+        "refresh",
+        "process_uptime_ms",
+        // The Spark page (src/spark.rs).
+        "spark_overview",
+        "spark_add_input",
+        "spark_add_demo",
+        "spark_remove_input",
+        "spark_refresh",
+        "spark_app_page",
+        "spark_export_chart",
+    ];
     let manifest = tauri_build::AppManifest::new().commands(commands);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build script");
 }

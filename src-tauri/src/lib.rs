@@ -5,6 +5,7 @@
 //! `ErrorReport {kind, message}`, which the UI switches on.
 
 mod commands;
+mod spark;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -24,6 +25,8 @@ pub struct AppState {
     /// Held while starting, so a double call (a reload during the first demo build) builds once.
     /// Holds the error of the start begun at launch until the UI's first `bootstrap` collects it.
     starting: Mutex<Option<ErrorReport>>,
+    /// The Spark page's opened inputs; independent of the sources, so it works when they do not open.
+    spark: lakescope::spark::workspace::SparkWorkspace,
 }
 
 impl AppState {
@@ -35,7 +38,8 @@ impl AppState {
         if let Some(dir) = var("LAKESCOPE_DEMO_DIR") {
             options.demo_dir = dir;
         }
-        AppState { options, started, engine: RwLock::new(None), starting: Mutex::new(None) }
+        let spark = spark::workspace(var("LAKESCOPE_SPARK_INPUTS"));
+        AppState { options, started, engine: RwLock::new(None), starting: Mutex::new(None), spark }
     }
 
     /// Open the sources and list their tables once. Started at launch, so the catalogs are read while
@@ -86,6 +90,13 @@ pub fn run() {
             commands::size_chart_svg,
             commands::refresh,
             commands::process_uptime_ms,
+            spark::spark_overview,
+            spark::spark_add_input,
+            spark::spark_add_demo,
+            spark::spark_remove_input,
+            spark::spark_refresh,
+            spark::spark_app_page,
+            spark::spark_export_chart,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lakescope window");

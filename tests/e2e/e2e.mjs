@@ -3,7 +3,7 @@
 // `lakescope` CLI prints as JSON for the same table — the engine's own answer, which the integration
 // tests in turn compare with pyiceberg, deltalake and duckdb.
 //
-// Scenarios (E2E_SCENARIOS=demo,lake,nosources,coldstart by default):
+// Scenarios (E2E_SCENARIOS=demo,lake,nosources,coldstart,spark by default):
 //   demo  first launch on the demo lakehouse (LAKESCOPE_DEMO_DIR, no sources file of the user's):
 //         opens an Iceberg, a Delta and a Parquet table and checks every tab, dark mode, Ctrl+K.
 //   lake  LAKESCOPE_SOURCES with a Hive-style lake written by pyarrow plus a source that cannot be
@@ -12,6 +12,7 @@
 //   nosources  LAKESCOPE_SOURCES names a missing file: the start-up error names it; after the file is
 //         written, Retry opens it (an empty source: the empty state says what to do).
 //   coldstart  five launches on the demo: min / median / max of process start → first painted list.
+//   spark  the Spark page on the bundled demo logs, checked against `lakescope spark --json` (spark.mjs).
 // Screenshots go to target/e2e/*.png; timings (cold start to first painted table list) are printed.
 
 import { execFileSync } from "node:child_process";
@@ -29,6 +30,7 @@ import {
   pick,
   setTheme,
 } from "./checks.mjs";
+import { scenarioSpark } from "./spark.mjs";
 
 // ---------------------------------------------------------------------------------------------------
 // scenarios
@@ -304,8 +306,14 @@ async function scenarioColdStart() {
 
 // ---------------------------------------------------------------------------------------------------
 
-const SCENARIOS = { demo: scenarioDemo, lake: scenarioLake, nosources: scenarioNoSources, coldstart: scenarioColdStart };
-const wanted = (process.env.E2E_SCENARIOS || "demo,lake,nosources,coldstart").split(",").map((s) => s.trim()).filter(Boolean);
+const SCENARIOS = {
+  demo: scenarioDemo,
+  lake: scenarioLake,
+  nosources: scenarioNoSources,
+  coldstart: scenarioColdStart,
+  spark: scenarioSpark,
+};
+const wanted = (process.env.E2E_SCENARIOS || "demo,lake,nosources,coldstart,spark").split(",").map((s) => s.trim()).filter(Boolean);
 mkdirSync(OUT, { recursive: true });
 const started = performance.now();
 let failed = false;

@@ -4,6 +4,8 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { ChartOptions } from "../bindings/ChartOptions";
 import type { ErrorReport } from "../bindings/ErrorReport";
+import type { SparkAppPage } from "../bindings/SparkAppPage";
+import type { SparkOverview } from "../bindings/SparkOverview";
 import type { Startup } from "../bindings/Startup";
 import type { TableListing } from "../bindings/TableListing";
 import type { TablePage } from "../bindings/TablePage";
@@ -33,6 +35,16 @@ export const api = {
   sizeChartSvg: (target: string, options: ChartOptions) => call<string>("size_chart_svg", { target, options }),
   refresh: () => call<null>("refresh"),
   processUptimeMs: () => call<number>("process_uptime_ms"),
+  // The Spark page (src-tauri/src/spark.rs); changes answer with the new overview.
+  sparkOverview: () => call<SparkOverview>("spark_overview"),
+  sparkAddInput: (input: string) => call<SparkOverview>("spark_add_input", { input }),
+  sparkAddDemo: () => call<SparkOverview>("spark_add_demo"),
+  sparkRemoveInput: (input: string) => call<SparkOverview>("spark_remove_input", { input }),
+  sparkRefresh: () => call<SparkOverview>("spark_refresh"),
+  sparkAppPage: (input: string, appId: string, options: ChartOptions) =>
+    call<SparkAppPage>("spark_app_page", { input, appId, options }),
+  sparkExportChart: (input: string, appId: string, options: ChartOptions, path: string) =>
+    call<string>("spark_export_chart", { input, appId, options, path }),
 };
 
 /** A data: URL for an engine-drawn SVG: shown through <img>, so nothing in it can run (CSP img-src data:). */

@@ -11,4 +11,10 @@ describe("route", () => {
     expect(parseRoute("#/table/demo.ods.x/bogus")).toEqual({ view: "catalog", table: "demo.ods.x", tab: "overview" });
     expect(parseRoute("#/settings")).toEqual({ view: "settings" });
   });
+  it("round-trips Spark applications under paths and URLs", () => {
+    const r = { view: "spark", input: "http://hs:18080/a b", app: "app-2026/1" } as const;
+    expect(parseRoute(routeHash(r))).toEqual(r);
+    expect(parseRoute("#/spark")).toEqual({ view: "spark", input: null, app: null });
+    expect(parseRoute("#/spark/only-input")).toEqual({ view: "spark", input: null, app: null });
+  });
 });

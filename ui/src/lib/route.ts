@@ -3,11 +3,17 @@
 export type Tab = "overview" | "schema" | "partitions" | "history" | "storage";
 export const TABS: Tab[] = ["overview", "schema", "partitions", "history", "storage"];
 
-export type Route = { view: "catalog"; table: string | null; tab: Tab } | { view: "settings" };
+export type Route =
+  | { view: "catalog"; table: string | null; tab: Tab }
+  | { view: "settings" }
+  | { view: "spark"; input: string | null; app: string | null };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
   if (parts[0] === "settings") return { view: "settings" };
+  if (parts[0] === "spark") {
+    return parts[1] && parts[2] ? { view: "spark", input: parts[1], app: parts[2] } : { view: "spark", input: null, app: null };
+  }
   if (parts[0] === "table" && parts[1]) {
     const tab = TABS.includes(parts[2] as Tab) ? (parts[2] as Tab) : "overview";
     return { view: "catalog", table: parts[1], tab };
@@ -17,6 +23,9 @@ export function parseRoute(hash: string): Route {
 
 export function routeHash(r: Route): string {
   if (r.view === "settings") return "#/settings";
+  if (r.view === "spark") {
+    return r.input && r.app ? `#/spark/${encodeURIComponent(r.input)}/${encodeURIComponent(r.app)}` : "#/spark";
+  }
   if (r.table === null) return "#/catalog";
   return `#/table/${encodeURIComponent(r.table)}/${r.tab}`;
 }

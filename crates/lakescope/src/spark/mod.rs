@@ -12,6 +12,7 @@ pub mod events;
 pub mod history_server;
 pub mod source;
 pub mod summary;
+pub mod workspace;
 
 use std::time::Instant;
 

@@ -1,0 +1,182 @@
+//! The Spark page's workspace against the real PySpark fixtures in `assets/spark/logs`.
+
+use super::*;
+use crate::charts::Theme;
+use crate::model::metric;
+
+fn logs(sub: &str) -> String {
+    bundled_demo_logs().join(sub).display().to_string()
+}
+
+fn ws(dir: &Path) -> SparkWorkspace {
+    SparkWorkspace::open(dir.join("conf/spark_inputs.json"), Prices::default())
+}
+
+const OPTS: ChartOptions = ChartOptions { width: 900, height: 320, theme: Theme::Light };
+
+#[test]
+fn remembers_inputs_across_restarts_and_rejects_blank_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = ws(tmp.path());
+    assert!(w.inputs().is_empty());
+    w.add("/logs/a").unwrap();
+    w.add(" /logs/a ").unwrap();
+    w.add("http://history:18080").unwrap();
+    assert_eq!(w.add("   ").unwrap_err().kind, crate::ErrorKind::InvalidInput);
+    let again = ws(tmp.path());
+    assert_eq!(again.inputs(), vec!["/logs/a".to_string(), "http://history:18080".to_string()]);
+    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    rt.block_on(again.remove("/logs/a")).unwrap();
+    assert_eq!(rt.block_on(again.remove("/logs/a")).unwrap_err().kind, crate::ErrorKind::NotFound);
+    assert_eq!(ws(tmp.path()).inputs(), vec!["http://history:18080".to_string()]);
+}
+
+#[tokio::test]
+async fn a_corrupt_inputs_file_is_reported_and_replaced_on_the_next_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("conf")).unwrap();
+    std::fs::write(tmp.path().join("conf/spark_inputs.json"), "{not json").unwrap();
+    let w = ws(tmp.path());
+    let o = w.overview().await;
+    let e = o.inputs_file_error.expect("the broken file is reported");
+    assert_eq!(e.kind, crate::ErrorKind::Corrupt);
+    assert!(e.message.contains("spark_inputs.json"), "{}", e.message);
+    w.add(&logs("overallocated")).unwrap();
+    assert_eq!(ws(tmp.path()).inputs(), vec![logs("overallocated")]);
+}
+
+#[tokio::test]
+async fn a_broken_input_shows_its_error_while_the_others_list_their_apps() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = ws(tmp.path());
+    w.add(&logs("overallocated")).unwrap();
+    w.add(&tmp.path().join("no-such-logs").display().to_string()).unwrap();
+    w.add(&logs("python_udf_heavy")).unwrap();
+    let o = w.overview().await;
+    assert_eq!(o.inputs.len(), 3);
+    assert_eq!((o.inputs[0].apps, o.inputs[0].errors.len()), (1, 0));
+    assert_eq!(o.inputs[1].apps, 0);
+    assert_eq!(o.inputs[1].errors[0].kind, crate::ErrorKind::NotFound);
+    assert!(o.inputs[1].errors[0].message.contains("no-such-logs"));
+    assert_eq!(o.apps.len(), 2);
+
+    // The over-allocated run asked for 1500m heap + 512m overhead per executor and used far less.
+    let over = &o.apps[0];
+    assert_eq!(over.app_name, "lakescope-overallocated");
+    assert_eq!(over.executors, 2);
+    assert_eq!(over.allocated_bytes, (1500 + 512) << 20);
+    let peak = over.peak_bytes.expect("process-tree metrics were on");
+    assert!(peak > 0 && peak < over.allocated_bytes / 2, "peak {peak}");
+    assert!(over.memory.wasted_gib_hours > 0.0 && over.advice > 0);
+}
+
+#[tokio::test]
+async fn app_page_derives_used_and_job_peaks_with_the_engines_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = ws(tmp.path());
+    let input = logs("python_udf_heavy");
+    w.add(&input).unwrap();
+    let id = w.overview().await.apps[0].app_id.clone();
+    let page = w.app_page(&input, &id, &OPTS).await.unwrap();
+    assert!(page.chart_svg.starts_with("<svg"), "the engine's SVG");
+    assert_eq!(page.executor_used_bytes.len(), page.app.executors.len());
+    assert_eq!(page.job_peak_bytes.len(), page.app.jobs.len());
+    // Python-heavy: an executor's used peak counts its Python workers' RSS, so it exceeds the JVM's.
+    let (x, used) = page.app.executors.iter().zip(&page.executor_used_bytes).find(|(x, _)| !x.is_driver).unwrap();
+    let p = x.peak.unwrap();
+    assert!(p.get(metric::PROCESS_TREE_PYTHON_RSS) > 0);
+    assert_eq!(used.unwrap(), used_bytes(&p, false));
+    assert!(used.unwrap() > p.get(metric::JVM_HEAP) + p.get(metric::JVM_OFF_HEAP));
+    // A job's heap peak is the max of its executors' stage heap peaks (driver excluded here).
+    for (j, heap) in page.app.jobs.iter().zip(&page.job_heap_peak_bytes) {
+        let want = j
+            .peak_by_executor
+            .iter()
+            .filter(|(id, p)| *id != "driver" && p.is_set() && !p.all_zero())
+            .map(|(_, p)| p.get(metric::JVM_HEAP))
+            .max();
+        assert_eq!(*heap, want, "job {}", j.job_id);
+    }
+    assert!(page.runs.is_none(), "one run of this name");
+    let e = w.app_page(&input, "app-nope", &OPTS).await.unwrap_err();
+    assert_eq!(e.kind, crate::ErrorKind::NotFound);
+    let e = w.app_page("/not/opened", &id, &OPTS).await.unwrap_err();
+    assert!(e.message.contains("not an opened Spark input"));
+    let e = w.app_page(&input, &id, &ChartOptions { width: 5, ..OPTS }).await.unwrap_err();
+    assert_eq!(e.kind, crate::ErrorKind::InvalidInput);
+}
+
+#[tokio::test]
+async fn executors_without_telemetry_have_no_used_figure_not_zero() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = ws(tmp.path());
+    let input = logs("no_stage_metrics");
+    w.add(&input).unwrap();
+    let o = w.overview().await;
+    let page = w.app_page(&input, &o.apps[0].app_id, &OPTS).await.unwrap();
+    for (x, used) in page.app.executors.iter().zip(&page.executor_used_bytes) {
+        if x.telemetry == Telemetry::None {
+            assert_eq!(*used, None, "executor {}", x.id);
+        } else {
+            assert!(used.unwrap() > 0, "executor {}", x.id);
+        }
+    }
+}
+
+#[tokio::test]
+async fn runs_sharing_a_name_get_cross_run_advice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = ws(tmp.path());
+    w.add(&logs("codecs")).unwrap();
+    w.add(&logs("many_apps")).unwrap();
+    let o = w.overview().await;
+    let zstd = o.runs.iter().find(|r| r.app_name == "lakescope-codec_zstd").unwrap();
+    assert_eq!(zstd.runs, 2);
+    let page = w.app_page(&logs("codecs"), &zstd.app_ids[0], &OPTS).await.unwrap();
+    assert_eq!(page.runs.as_ref().map(|r| r.runs), Some(2));
+}
+
+#[tokio::test]
+async fn exports_svg_and_png_and_never_overwrites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = ws(tmp.path());
+    let input = logs("overallocated");
+    w.add(&input).unwrap();
+    let id = w.overview().await.apps[0].app_id.clone();
+    let svg = tmp.path().join("mem.svg");
+    w.export_chart(&input, &id, &OPTS, &svg).await.unwrap();
+    assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
+    let png = tmp.path().join("mem.png");
+    w.export_chart(&input, &id, &OPTS, &png).await.unwrap();
+    assert_eq!(&std::fs::read(&png).unwrap()[..8], b"\x89PNG\r\n\x1a\n");
+    let e = w.export_chart(&input, &id, &OPTS, &svg).await.unwrap_err();
+    assert!(e.message.contains("already exists"), "{}", e.message);
+    let e = w.export_chart(&input, &id, &OPTS, Path::new("mem.svg")).await.unwrap_err();
+    assert_eq!(e.kind, crate::ErrorKind::InvalidInput);
+    let e = w.export_chart(&input, &id, &OPTS, &tmp.path().join("mem.gif")).await.unwrap_err();
+    assert!(e.message.contains(".svg or .png"));
+    let e = w.export_chart(&input, &id, &OPTS, &tmp.path().join("missing/mem.svg")).await.unwrap_err();
+    assert!(e.message.contains("missing/mem.svg"), "{}", e.message);
+}
+
+#[tokio::test]
+async fn demo_logs_gather_every_fixture_into_one_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = ws(tmp.path());
+    let input = w.add_demo(&tmp.path().join("demo-logs")).unwrap();
+    let o = w.overview().await;
+    assert_eq!(o.inputs[0].input, input);
+    let names: Vec<&str> = o.apps.iter().map(|a| a.app_name.as_str()).collect();
+    for want in ["lakescope-overallocated", "lakescope-python_udf_heavy", "lakescope-spilling", "lakescope-streaming", "lakescope-executor_lost"] {
+        assert!(names.contains(&want), "{want} missing from {names:?}");
+    }
+    // Each application once: the `many_apps` repeats are not copied.
+    let mut ids: Vec<&str> = o.apps.iter().map(|a| a.app_id.as_str()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), o.apps.len());
+    // Reused on the next call.
+    assert_eq!(w.add_demo(&tmp.path().join("demo-logs")).unwrap(), input);
+    let e = prepare_demo_logs(&tmp.path().join("nowhere"), &tmp.path().join("x")).unwrap_err();
+    assert_eq!(e.kind, crate::ErrorKind::NotFound);
+}

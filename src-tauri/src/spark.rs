@@ -1,0 +1,81 @@
+//! The Spark page's commands: each a line or two over the engine's [`SparkWorkspace`]. Changes answer
+//! with the new overview so the page never shows a list that disagrees with the remembered inputs.
+//!
+//! Chart export writes to a path the user typed on the page (prefilled with their downloads folder):
+//! no dialog plugin is in the app, and one command that can only create new `.svg`/`.png` files at an
+//! absolute path is a smaller grant than a file-system plugin.
+
+use std::path::PathBuf;
+
+use lakescope::charts::ChartOptions;
+use lakescope::error::ErrorReport;
+use lakescope::spark::workspace::{self as ws, SparkAppPage, SparkOverview, SparkWorkspace};
+use tauri::State;
+
+use crate::AppState;
+
+type Reply<T> = Result<T, ErrorReport>;
+
+/// The workspace remembered in `file` (tests name one), else in the user's config dir.
+pub fn workspace(file: Option<PathBuf>) -> SparkWorkspace {
+    SparkWorkspace::open(file.unwrap_or_else(ws::default_inputs_file), Default::default())
+}
+
+fn report(e: lakescope::Error) -> ErrorReport {
+    eprintln!("lakescope: {:?}: {}", e.kind, e.detailed());
+    e.to_report()
+}
+
+#[tauri::command]
+pub async fn spark_overview(state: State<'_, AppState>) -> Reply<SparkOverview> {
+    Ok(state.spark.overview().await)
+}
+
+/// Open a log file, a folder of logs, an object-store prefix or a History Server URL (remembered).
+#[tauri::command]
+pub async fn spark_add_input(state: State<'_, AppState>, input: String) -> Reply<SparkOverview> {
+    state.spark.add(&input).map_err(report)?;
+    Ok(state.spark.overview().await)
+}
+
+/// Open the bundled demo logs, gathered once into the app's data dir.
+#[tauri::command]
+pub async fn spark_add_demo(state: State<'_, AppState>) -> Reply<SparkOverview> {
+    state.spark.add_demo(&ws::default_demo_logs_dir()).map_err(report)?;
+    Ok(state.spark.overview().await)
+}
+
+#[tauri::command]
+pub async fn spark_remove_input(state: State<'_, AppState>, input: String) -> Reply<SparkOverview> {
+    state.spark.remove(&input).await.map_err(report)?;
+    Ok(state.spark.overview().await)
+}
+
+/// Re-read every opened input.
+#[tauri::command]
+pub async fn spark_refresh(state: State<'_, AppState>) -> Reply<SparkOverview> {
+    state.spark.refresh().await;
+    Ok(state.spark.overview().await)
+}
+
+#[tauri::command]
+pub async fn spark_app_page(
+    state: State<'_, AppState>,
+    input: String,
+    app_id: String,
+    options: ChartOptions,
+) -> Reply<SparkAppPage> {
+    state.spark.app_page(&input, &app_id, &options).await.map_err(report)
+}
+
+/// Write the memory chart to `path` (`.svg` or `.png`); returns the path written.
+#[tauri::command]
+pub async fn spark_export_chart(
+    state: State<'_, AppState>,
+    input: String,
+    app_id: String,
+    options: ChartOptions,
+    path: String,
+) -> Reply<String> {
+    state.spark.export_chart(&input, &app_id, &options, &PathBuf::from(path)).await.map_err(report)
+}

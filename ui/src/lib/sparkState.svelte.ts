@@ -1,0 +1,46 @@
+// The Spark page's state: the opened inputs with their applications (one overview from the app), and
+// what the user is doing to them (opening one, which may take a while for a History Server).
+// Application pages load in their own component: each redraw depends on the chart's width and theme.
+
+import type { ErrorReport } from "../bindings/ErrorReport";
+import type { SparkOverview } from "../bindings/SparkOverview";
+import { api, toReport } from "./api";
+import type { Load } from "./state.svelte";
+
+class SparkState {
+  overview = $state<Load<SparkOverview> | null>(null);
+  /** The input being opened or closed, and the error of the last attempt (shown by the form). */
+  busy = $state<string | null>(null);
+  actionError = $state<ErrorReport | null>(null);
+  private gen = 0;
+
+  private async run(what: string, call: () => Promise<SparkOverview>, keepList = true): Promise<boolean> {
+    const gen = ++this.gen;
+    this.busy = what;
+    this.actionError = null;
+    if (!keepList || this.overview?.state !== "ready") this.overview = { state: "loading" };
+    try {
+      const value = await call();
+      if (gen === this.gen) this.overview = { state: "ready", value };
+      return true;
+    } catch (e) {
+      if (gen !== this.gen) return false;
+      if (this.overview?.state === "ready") this.actionError = toReport(e);
+      else this.overview = { state: "error", error: toReport(e) };
+      return false;
+    } finally {
+      if (gen === this.gen) this.busy = null;
+    }
+  }
+
+  /** Load once (the first visit, or Ctrl+K); later calls keep what is there. */
+  ensure() {
+    if (!this.overview) void this.run("load", api.sparkOverview);
+  }
+  reload = () => this.run("refresh", api.sparkRefresh);
+  add = (input: string) => this.run(input, () => api.sparkAddInput(input));
+  addDemo = () => this.run("demo", api.sparkAddDemo);
+  remove = (input: string) => this.run(input, () => api.sparkRemoveInput(input));
+}
+
+export const spark = new SparkState();
