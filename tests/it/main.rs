@@ -8,4 +8,5 @@ mod cli_contract;
 mod delta_truth;
 mod iceberg_truth;
 mod parquet_truth;
+mod s3;
 mod spark;
