@@ -86,13 +86,11 @@ impl Tally<'_> {
                 Some((i, _)) => &f.path[..i],
                 None => f.path.as_str(),
             };
-            let child = match self.children.get_mut(name) {
-                Some(c) => c,
-                None => self
-                    .children
-                    .entry(name.to_string())
-                    .or_insert(DuChild { name: name.to_string(), bytes: 0, objects: 0, last_modified_ms: i64::MIN }),
-            };
+            if !self.children.contains_key(name) {
+                let fresh = DuChild { name: name.to_string(), bytes: 0, objects: 0, last_modified_ms: i64::MIN };
+                self.children.insert(name.to_string(), fresh);
+            }
+            let child = self.children.get_mut(name).expect("inserted above");
             child.bytes += f.size;
             child.objects += 1;
             child.last_modified_ms = child.last_modified_ms.max(f.last_modified_ms);
@@ -126,7 +124,7 @@ pub async fn du(loc: &Location, opts: &DuOptions) -> Result<DuReport> {
     if let Some(root) = loc.local_path() {
         let root = root.to_path_buf();
         let opts = opts.clone();
-        return tokio::task::spawn_blocking(move || {
+        return tokio::task::spawn_blocking(move || -> Result<DuReport> {
             opts.cancel.check(|| format!("listing {what}"))?;
             let mut tally = Tally { depth: opts.depth, totals: Default::default(), children: BTreeMap::new(), opts: &opts, what };
             super::local::visit(&root, &mut |f| tally.add(&f))?;
