@@ -12,6 +12,13 @@ fn placeless(mut v: Value) -> Value {
     let o = v.as_object_mut().unwrap();
     o.remove("location");
     o.remove("name");
+    // A Parquet directory's times are its files' modification times, which an upload resets.
+    if o["format"] == "parquet" {
+        o["current"].as_object_mut().unwrap().remove("timestamp_ms");
+        for p in o["partitions"].as_array_mut().unwrap() {
+            p.as_object_mut().unwrap().remove("last_modified_ms");
+        }
+    }
     v
 }
 
