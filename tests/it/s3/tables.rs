@@ -89,7 +89,7 @@ fn demo_tables_on_s3_equal_their_local_copies_and_browsing_changes_nothing() {
         creds(&["--sources", s, "table", &qualified, "--as-of", AS_OF]);
         creds(&["--sources", s, "history", &qualified]);
     }
-    creds(&["--sources", s, "du", DEMO_URI, "--depth", "3"]);
+    creds(&["--sources", s, "du", &format!("{DEMO_URI}/delta"), "--depth", "3"]);
 
     let after = m.py("list", &[DEMO_URI, "0"])["etags"].clone();
     assert_eq!(before, after, "a full browse must not add, remove or rewrite any object");
