@@ -12,4 +12,5 @@ mod findings;
 mod hms;
 mod iceberg_truth;
 mod parquet_truth;
+mod s3;
 mod spark;

@@ -12,6 +12,7 @@ macro_rules! outln {
     }};
 }
 
+mod du;
 mod human;
 mod size_cmds;
 mod metastore;
@@ -70,6 +71,13 @@ enum Command {
     History { target: String },
     /// Show what a Hive Metastore registers for a table: owner, parameters, partitions with locations.
     Metastore { target: String },
+    /// Objects and bytes under a location (local path, s3://, gs://, az://), per child prefix.
+    Du {
+        uri: String,
+        /// How many path levels the children are (0: totals only).
+        #[arg(long, default_value_t = 1)]
+        depth: usize,
+    },
     /// Measure against the tool a user would otherwise run, side by side (use a release build).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -134,6 +142,19 @@ impl PriceArgs {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Storage du: ours vs `du -sb` on a local tree, and vs boto3's paginated listing on S3.
+    Du {
+        /// Local directory (default: the demo lakehouse).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// An s3://bucket/prefix (endpoint and credentials from AWS_* in the environment).
+        #[arg(long)]
+        s3: Option<String>,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        #[arg(long)]
+        python: Option<PathBuf>,
+    },
     /// Spark: our executor/job memory summary vs the History Server's /allexecutors on a ≥ 300 MB log.
     Spark {
         /// Use this event log (file or directory) instead of building one with a real Spark run.
@@ -196,6 +217,7 @@ fn main() -> ExitCode {
             ExitCode::from(match e.kind {
                 lakescope::ErrorKind::NotFound => 3,
                 lakescope::ErrorKind::InvalidInput => 2,
+                lakescope::ErrorKind::Cancelled => 130,
                 _ => 1,
             })
         }
@@ -233,12 +255,22 @@ async fn run(cli: Cli) -> Result<()> {
             let info = ls.table(&target, &read).await?;
             if cli.json { print_json(&info) } else { human::table(&info) }
         }
+        Command::Du { uri, depth } => {
+            // A sources file only lends its store options (endpoint, region) to locations inside it.
+            let ls = match cli.sources {
+                Some(p) => open_sources(Some(p))?,
+                None => open_sources(None).unwrap_or_else(|_| Lakescope::new(Vec::new(), None)),
+            };
+            let report = du::run(&ls, &uri, depth).await?;
+            if cli.json { print_json(&report) } else { du::human(&report) }
+        }
         Command::History { target } => {
             let ls = open_sources(cli.sources)?;
             let rows = ls.history(&target).await?;
             if cli.json { print_json(&rows) } else { human::history(&rows) }
         }
         Command::Metastore { target } => metastore::run(&open_sources(cli.sources)?, &target, cli.json).await,
+        Command::Bench(BenchCommand::Du { dir, s3, runs, python }) => du::bench(dir, s3, runs, python, cli.json),
         Command::Bench(BenchCommand::History { runs, min_versions, python }) => {
             let sources_file = match cli.sources {
                 Some(p) => p,

@@ -234,7 +234,7 @@ impl Lakescope {
     /// Resolve what the user typed and open the table.
     pub async fn open(&self, target: &str) -> Result<(Table, Option<CatalogEntry>)> {
         if looks_like_location(target) {
-            let loc = crate::storage::open(target, &Default::default())?;
+            let loc = crate::storage::open(target, &self.store_options_for(target))?;
             return Ok((table::open(loc).await?, None));
         }
         let entry = self.resolve_name(target).await?;

@@ -141,21 +141,39 @@ impl From<object_store::Error> for Error {
         use object_store::Error as E;
         let kind = match &e {
             E::NotFound { .. } => ErrorKind::NotFound,
+            // S3 answers 403 both for unknown keys and for missing permissions; only the body tells.
+            E::PermissionDenied { .. } if is_refused_key(&chain_text(&e)) => ErrorKind::Auth,
             E::PermissionDenied { .. } => ErrorKind::Permission,
             E::Unauthenticated { .. } => ErrorKind::Auth,
             E::InvalidPath { .. } => ErrorKind::InvalidInput,
             E::NotSupported { .. } | E::NotImplemented { .. } => ErrorKind::Unsupported,
-            E::Generic { .. } => classify_generic(&e.to_string()),
+            E::Generic { .. } => classify_generic(&chain_text(&e)),
             _ => ErrorKind::Io,
         };
         Error::new(kind, e.to_string()).with_source(e)
     }
 }
 
+fn is_refused_key(text: &str) -> bool {
+    text.contains("InvalidAccessKeyId") || text.contains("SignatureDoesNotMatch") || text.contains("ExpiredToken")
+}
+
+/// An error's message and its causes' (a refused connection shows only deep in the chain).
+pub(crate) fn chain_text(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
+
 /// object_store reports transport failures as `Generic`; sort them by what the message says.
 fn classify_generic(text: &str) -> ErrorKind {
     let t = text.to_ascii_lowercase();
-    if t.contains("dns") || t.contains("connect") || t.contains("timed out") || t.contains("tls") {
+    if t.contains("dns") || t.contains("connect") || t.contains("timed out") || t.contains("tls") || t.contains("error sending request") {
         ErrorKind::Unreachable
     } else if t.contains("403") || t.contains("accessdenied") || t.contains("forbidden") {
         ErrorKind::Permission

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod bench;
+pub mod cancel;
 pub mod catalog;
 pub mod charts;
 pub mod collect;

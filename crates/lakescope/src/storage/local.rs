@@ -9,12 +9,23 @@ use crate::error::{Error, Result};
 
 /// Every regular file under `root`, with paths relative to it (`/`-separated).
 pub(super) fn walk(root: &Path) -> Result<Vec<FileEntry>> {
+    let mut out = Vec::new();
+    visit(root, &mut |f| {
+        out.push(f);
+        Ok(())
+    })?;
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// Call `each` for every regular file under `root`, in no particular order, holding only the stack of
+/// directories still to read; an error from `each` (a cancellation, say) stops the walk.
+pub(super) fn visit(root: &Path, each: &mut dyn FnMut(FileEntry) -> Result<()>) -> Result<()> {
     let meta = std::fs::symlink_metadata(root)
         .map_err(|e| Error::from(e).context(format!("listing {}", root.display())))?;
     if !meta.is_dir() {
         return Err(Error::invalid(format!("{} is not a directory", root.display())));
     }
-    let mut out = Vec::new();
     let mut stack = vec![(root.to_path_buf(), String::new())];
     while let Some((dir, rel)) = stack.pop() {
         let entries = std::fs::read_dir(&dir).map_err(|e| Error::from(e).context(format!("listing {}", dir.display())))?;
@@ -27,12 +38,11 @@ pub(super) fn walk(root: &Path) -> Result<Vec<FileEntry>> {
             if meta.is_dir() {
                 stack.push((entry.path(), child_rel));
             } else if meta.is_file() {
-                out.push(FileEntry { path: child_rel, size: meta.len(), last_modified_ms: mtime_ms(&meta) });
+                each(FileEntry { path: child_rel, size: meta.len(), last_modified_ms: mtime_ms(&meta) })?;
             }
         }
     }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
+    Ok(())
 }
 
 pub(super) fn mtime_ms(meta: &std::fs::Metadata) -> i64 {

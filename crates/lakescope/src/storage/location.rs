@@ -49,10 +49,8 @@ impl Location {
             let path = url.to_file_path().map_err(|_| Error::invalid(format!("{url} is not a local path")))?;
             Backend::Local(path)
         } else {
-            let (store, prefix) = object_store::parse_url_opts(&url, options.iter())
-                .map_err(Error::from)
-                .with_context(|| format!("opening {url}"))?;
-            Backend::Remote { store: Arc::from(store), prefix }
+            let (store, prefix) = super::remote::open(&url, options)?;
+            Backend::Remote { store, prefix }
         };
         Ok(Location { url, backend })
     }
@@ -75,6 +73,14 @@ impl Location {
         match &self.backend {
             Backend::Local(p) => Some(p),
             Backend::Remote { .. } => None,
+        }
+    }
+
+    /// The store and the object path inside it, for remote locations.
+    pub(super) fn remote(&self) -> Option<(&Arc<dyn ObjectStore>, &ObjectPath)> {
+        match &self.backend {
+            Backend::Local(_) => None,
+            Backend::Remote { store, prefix } => Some((store, prefix)),
         }
     }
 

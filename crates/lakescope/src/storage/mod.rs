@@ -5,9 +5,13 @@
 //! directly because object_store's `LocalFileSystem` follows symlinks and skips some file names, and a
 //! storage breakdown must see every regular file exactly as `du` would.
 
+mod du;
+mod facade;
 mod local;
 mod location;
+mod remote;
 
+pub use du::{DuChild, DuOptions, DuProgress, DuReport};
 pub use location::{FileEntry, Location};
 
 use std::collections::BTreeMap;

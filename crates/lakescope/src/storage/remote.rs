@@ -1,0 +1,155 @@
+//! Opening object stores (S3 and S3-compatible servers, GCS, Azure) from a URL and a source's options.
+//!
+//! Credentials come from the environment and the provider's standard chain, never from the sources file:
+//! the file is meant to be shared in git, so a secret key in it is refused with an error that says where
+//! credentials go instead. For S3 that chain is object_store's: `AWS_ACCESS_KEY_ID` /
+//! `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`, web identity (`AWS_WEB_IDENTITY_TOKEN_FILE`,
+//! `AWS_ROLE_ARN`), ECS container credentials, then EC2 instance metadata. Every other `AWS_*` setting
+//! in the environment (`AWS_ENDPOINT`, `AWS_REGION`, `AWS_ALLOW_HTTP`, …) applies too, and a source's
+//! options override it.
+//!
+//! Options a sources file accepts for `s3://` (object_store's names, with or without the `aws_` prefix):
+//! `endpoint`, `region`, `allow_http`, `virtual_hosted_style_request`, `skip_signature` (anonymous
+//! access), `request_payer`, `role_arn`, `role_session_name`, `endpoint_url_sts`, `imdsv1_fallback`,
+//! `metadata_endpoint`, `unsigned_payload`, `checksum_algorithm`, client options such as `timeout` and
+//! `connect_timeout` — plus our `path_style = true|false` (path-style requests, object_store's default,
+//! which S3-compatible servers such as MinIO and moto want).
+//!
+//! Retries are bounded more tightly than object_store's default (ten retries within three minutes): a
+//! person browsing wants "unreachable" within seconds, not after a three-minute wait.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
+use object_store::azure::{AzureConfigKey, MicrosoftAzureBuilder};
+use object_store::gcp::{GoogleCloudStorageBuilder, GoogleConfigKey};
+use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStore, ObjectStoreScheme, RetryConfig};
+use url::Url;
+
+use crate::error::{Error, Result};
+
+/// Option names that would put a secret into a sources file.
+const SECRET_KEYS: &[&str] = &[
+    "access_key_id",
+    "secret_access_key",
+    "session_token",
+    "token",
+    "account_key",
+    "access_key",
+    "master_key",
+    "client_secret",
+    "sas_key",
+    "sas_token",
+    "service_account_key",
+    "bearer_token",
+    "password",
+];
+
+fn retry() -> RetryConfig {
+    RetryConfig {
+        max_retries: 3,
+        retry_timeout: Duration::from_secs(15),
+        backoff: Default::default(),
+    }
+}
+
+/// The store for `url` (not `file://`) and the object path the URL points at inside it.
+pub(super) fn open(url: &Url, options: &BTreeMap<String, String>) -> Result<(Arc<dyn ObjectStore>, ObjectPath)> {
+    let (scheme, prefix) = ObjectStoreScheme::parse(url)
+        .map_err(|e| Error::unsupported(format!("{url}: not a storage URL Lakescope can open ({e})")))?;
+    for key in options.keys() {
+        let bare = key.to_ascii_lowercase();
+        let bare = ["aws_", "azure_storage_", "azure_", "google_"].iter().fold(bare, |k, p| k.strip_prefix(p).map(str::to_string).unwrap_or(k));
+        if SECRET_KEYS.contains(&bare.as_str()) {
+            return Err(Error::invalid(format!(
+                "store option {key:?} for {url} is a credential; credentials are never read from a sources file \
+                 — set them in the environment (e.g. AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) or the provider's standard chain"
+            )));
+        }
+    }
+    let unknown = |key: &str| Error::invalid(format!("unknown store option {key:?} for {url}"));
+    let store: Arc<dyn ObjectStore> = match scheme {
+        ObjectStoreScheme::AmazonS3 => {
+            let mut b = AmazonS3Builder::from_env().with_url(url.as_str()).with_retry(retry());
+            for (k, v) in options {
+                if k == "path_style" {
+                    let path_style = parse_bool(k, v, url)?;
+                    b = b.with_virtual_hosted_style_request(!path_style);
+                    continue;
+                }
+                let key: AmazonS3ConfigKey = k.to_ascii_lowercase().parse().map_err(|_| unknown(k.as_str()))?;
+                b = b.with_config(key, v);
+            }
+            Arc::new(b.build().map_err(|e| Error::from(e).context(format!("configuring {url}")))?)
+        }
+        ObjectStoreScheme::GoogleCloudStorage => {
+            let mut b = GoogleCloudStorageBuilder::from_env().with_url(url.as_str()).with_retry(retry());
+            for (k, v) in options {
+                let key: GoogleConfigKey = k.to_ascii_lowercase().parse().map_err(|_| unknown(k.as_str()))?;
+                b = b.with_config(key, v);
+            }
+            Arc::new(b.build().map_err(|e| Error::from(e).context(format!("configuring {url}")))?)
+        }
+        ObjectStoreScheme::MicrosoftAzure => {
+            let mut b = MicrosoftAzureBuilder::from_env().with_url(url.as_str()).with_retry(retry());
+            for (k, v) in options {
+                let key: AzureConfigKey = k.to_ascii_lowercase().parse().map_err(|_| unknown(k.as_str()))?;
+                b = b.with_config(key, v);
+            }
+            Arc::new(b.build().map_err(|e| Error::from(e).context(format!("configuring {url}")))?)
+        }
+        _ => {
+            let (store, _) = object_store::parse_url_opts(url, options.iter())
+                .map_err(|e| Error::from(e).context(format!("opening {url}")))?;
+            Arc::from(store)
+        }
+    };
+    Ok((store, prefix))
+}
+
+fn parse_bool(key: &str, value: &str, url: &Url) -> Result<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err(Error::invalid(format!("store option {key:?} for {url} must be true or false, not {value:?}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn secrets_in_a_sources_file_are_refused() {
+        let url = Url::parse("s3://bucket/prefix").unwrap();
+        for key in ["secret_access_key", "aws_access_key_id", "AWS_SESSION_TOKEN"] {
+            let e = open(&url, &opts(&[(key, "x")])).err().expect("refused");
+            assert_eq!(e.kind, crate::ErrorKind::InvalidInput);
+            assert!(e.message.contains(key) && e.message.contains("environment"), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn unknown_and_malformed_options_name_the_key() {
+        let url = Url::parse("s3://bucket/prefix").unwrap();
+        let e = open(&url, &opts(&[("endpiont", "http://x")])).err().expect("refused");
+        assert!(e.message.contains("endpiont"), "{}", e.message);
+        let e = open(&url, &opts(&[("path_style", "maybe")])).err().expect("refused");
+        assert!(e.message.contains("path_style") && e.message.contains("maybe"), "{}", e.message);
+    }
+
+    #[test]
+    fn s3_options_give_the_prefix_inside_the_bucket() {
+        let url = Url::parse("s3://bucket/a/b").unwrap();
+        let o = opts(&[("endpoint", "http://127.0.0.1:9"), ("region", "us-east-1"), ("allow_http", "true"), ("path_style", "true")]);
+        let (_, prefix) = open(&url, &o).unwrap();
+        assert_eq!(prefix.as_ref(), "a/b");
+    }
+}
