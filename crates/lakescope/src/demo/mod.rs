@@ -70,7 +70,10 @@ pub async fn build(opts: &DemoOptions) -> Result<DemoInfo> {
     let manifest_path = dir.join(MANIFEST);
     if let Some(m) = read_manifest(&manifest_path).filter(|_| !opts.force) {
         let anchor_ok = opts.anchor.is_none_or(|a| a.to_string() == m.anchor);
-        if m.recipe_hash == recipe_hash && anchor_ok && dir.join("sources.toml").exists() {
+        // A build copied or moved from elsewhere still names its old directory (in sources.toml and in the
+        // Iceberg catalog's metadata locations): only a build made here is reused.
+        let made_here = std::fs::read_to_string(dir.join("sources.toml")).is_ok_and(|t| t == demo_sources(&dir).to_toml());
+        if m.recipe_hash == recipe_hash && anchor_ok && made_here {
             return Ok(DemoInfo {
                 dir: dir.display().to_string(),
                 sources_file: dir.join("sources.toml").display().to_string(),
