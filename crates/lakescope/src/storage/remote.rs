@@ -130,7 +130,7 @@ mod tests {
     fn secrets_in_a_sources_file_are_refused() {
         let url = Url::parse("s3://bucket/prefix").unwrap();
         for key in ["secret_access_key", "aws_access_key_id", "AWS_SESSION_TOKEN"] {
-            let e = open(&url, &opts(&[(key, "x")])).err().expect("refused");
+            let e = open(&url, &opts(&[(key, "x")])).expect_err("refused");
             assert_eq!(e.kind, crate::ErrorKind::InvalidInput);
             assert!(e.message.contains(key) && e.message.contains("environment"), "{}", e.message);
         }
@@ -139,9 +139,9 @@ mod tests {
     #[test]
     fn unknown_and_malformed_options_name_the_key() {
         let url = Url::parse("s3://bucket/prefix").unwrap();
-        let e = open(&url, &opts(&[("endpiont", "http://x")])).err().expect("refused");
+        let e = open(&url, &opts(&[("endpiont", "http://x")])).expect_err("refused");
         assert!(e.message.contains("endpiont"), "{}", e.message);
-        let e = open(&url, &opts(&[("path_style", "maybe")])).err().expect("refused");
+        let e = open(&url, &opts(&[("path_style", "maybe")])).expect_err("refused");
         assert!(e.message.contains("path_style") && e.message.contains("maybe"), "{}", e.message);
     }
 
