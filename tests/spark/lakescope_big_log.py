@@ -26,7 +26,11 @@ def existing(out):
     if not out.is_dir():
         return None
     done = out / "DONE.json"
-    return json.loads(done.read_text()) if done.exists() else None
+    if not done.exists():
+        return None
+    info = json.loads(done.read_text())
+    # A cache copied or moved from another checkout names a log that is not here: build it again.
+    return info if Path(info.get("log", "")).exists() else None
 
 
 def main():
