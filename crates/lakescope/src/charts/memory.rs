@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_err, Chart, ChartOptions};
+use super::{draw_err, draw_legend, font, Chart, ChartOptions};
 use crate::error::Result;
 use crate::model::{metric, AppSummary, Telemetry};
 use crate::units;
@@ -46,7 +46,6 @@ impl Chart for MemoryChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, opts: &ChartOptions) -> Result<()> {
         let pal = opts.theme.palette();
         root.fill(&pal.background).map_err(draw_err)?;
-        let font = |size: i32, color: &RGBColor| ("sans-serif", size).into_font().color(color);
         let data = bars(self.app);
         if data.is_empty() {
             root.draw(&Text::new("No executors in this application", (20, 30), font(14, &pal.muted))).map_err(draw_err)?;
@@ -107,15 +106,7 @@ impl Chart for MemoryChart<'_> {
                 root.draw(&Text::new("peak unknown", (ux, uy - 12), font(10, &pal.muted))).map_err(draw_err)?;
             }
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(pal.background.mix(0.85))
-            .border_style(pal.grid)
-            .label_font(font(11, &pal.text))
-            .draw()
-            .map_err(draw_err)?;
-        Ok(())
+        draw_legend(chart.configure_series_labels(), &pal, SeriesLabelPosition::UpperRight)
     }
 }
 

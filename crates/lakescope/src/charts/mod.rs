@@ -85,6 +85,26 @@ pub fn render_for_path(chart: &impl Chart, opts: &ChartOptions, path: &std::path
     }
 }
 
+/// Text in the charts' embedded font (registered as "sans-serif"), at `size` px in `color`.
+pub(crate) fn font(size: i32, color: &RGBColor) -> TextStyle<'static> {
+    ("sans-serif", size).into_font().color(color)
+}
+
+/// Draw the series legend the same way on every chart: at `position`, over a translucent background.
+pub(crate) fn draw_legend<'a, 'b, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
+    mut labels: plotters::chart::SeriesLabelStyle<'a, 'b, DB, CT>,
+    pal: &Palette,
+    position: SeriesLabelPosition,
+) -> Result<()> {
+    labels
+        .position(position)
+        .background_style(pal.background.mix(0.85))
+        .border_style(pal.grid)
+        .label_font(font(11, &pal.text))
+        .draw()
+        .map_err(draw_err)
+}
+
 pub(crate) fn draw_err<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> Error {
     Error::internal(format!("drawing chart: {e}"))
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_err, Chart, ChartOptions};
+use super::{draw_err, draw_legend, font, Chart, ChartOptions};
 use crate::error::Result;
 use crate::model::HistoryRow;
 use crate::units;
@@ -24,7 +24,6 @@ impl Chart for SizeChart<'_> {
             .iter()
             .filter_map(|h| Some((DateTime::from_timestamp_millis(h.timestamp_ms)?, h.data_bytes, h.data_files)))
             .collect();
-        let font = |size: i32, color: &RGBColor| ("sans-serif", size).into_font().color(color);
         if points.is_empty() {
             root.draw(&Text::new("No history recorded for this table", (20, 30), font(14, &pal.muted)))
                 .map_err(draw_err)?;
@@ -78,15 +77,7 @@ impl Chart for SizeChart<'_> {
             .map_err(draw_err)?
             .label("data files (right axis)")
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], files_color.stroke_width(2)));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(pal.background.mix(0.85))
-            .border_style(pal.grid)
-            .label_font(font(11, &pal.text))
-            .draw()
-            .map_err(draw_err)?;
-        Ok(())
+        draw_legend(chart.configure_series_labels(), &pal, SeriesLabelPosition::UpperLeft)
     }
 }
 
