@@ -19,7 +19,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { KEY, sleep } from "./webdriver.mjs";
-import { ANCHOR, APP, OUT, PY, ROOT, assert, assertEq, cliJson, launch, shot, startDriver, timings } from "./harness.mjs";
+import { ANCHOR, APP, OUT, PY, ROOT, assert, assertEq, cliJson, launch, shot, startDriver, timings, withApp } from "./harness.mjs";
 import {
   checkCsp,
   checkTable,
@@ -51,14 +51,13 @@ async function scenarioDemo() {
   const home = path.join(OUT, "home-demo");
   rmSync(home, { recursive: true, force: true });
   mkdirSync(path.join(home, "config"), { recursive: true });
-  const { child, wd } = await startDriver({
+  await withApp({
     LAKESCOPE_DEMO_DIR: demoDir,
     LAKESCOPE_SOURCES: "",
     XDG_CONFIG_HOME: path.join(home, "config"),
     XDG_DATA_HOME: path.join(home, "data"),
     XDG_CACHE_HOME: path.join(home, "cache"),
-  });
-  try {
+  }, scenario, async (wd) => {
     await launch(wd, scenario);
     const rows = await wd.exec(`return document.querySelectorAll('[data-testid="table-row"]').length;`);
     assertEq(rows, listed.length, "tables in the list");
@@ -110,13 +109,7 @@ async function scenarioDemo() {
     assertEq(file, sources, "sources file in use");
     await shot(wd, scenario, "settings");
     await checkCsp(wd, scenario);
-  } catch (e) {
-    await shot(wd, scenario, "FAILED").catch(() => {});
-    throw e;
-  } finally {
-    await wd.quit();
-    child.kill();
-  }
+  });
 }
 
 async function scenarioLake() {
@@ -131,13 +124,12 @@ async function scenarioLake() {
 
   const home = path.join(OUT, "home-lake");
   rmSync(home, { recursive: true, force: true });
-  const { child, wd } = await startDriver({
+  await withApp({
     LAKESCOPE_SOURCES: sources,
     XDG_CONFIG_HOME: path.join(home, "config"),
     XDG_DATA_HOME: path.join(home, "data"),
     XDG_CACHE_HOME: path.join(home, "cache"),
-  });
-  try {
+  }, scenario, async (wd) => {
     await launch(wd, scenario);
     const rows = await wd.exec(`return document.querySelectorAll('[data-testid="table-row"]').length;`);
     assertEq(rows, listed.length, "tables in the list next to a failing source");
@@ -217,13 +209,7 @@ async function scenarioLake() {
     assertEq(origin, "explicit", "sources origin with LAKESCOPE_SOURCES");
     await shot(wd, scenario, "dark-settings");
     await checkCsp(wd, scenario);
-  } catch (e) {
-    await shot(wd, scenario, "FAILED").catch(() => {});
-    throw e;
-  } finally {
-    await wd.quit();
-    child.kill();
-  }
+  });
 }
 
 /** A sources file that is not there: the window says so and offers Retry instead of an empty list. */
@@ -233,13 +219,12 @@ async function scenarioNoSources() {
   rmSync(path.dirname(missing), { recursive: true, force: true });
   const home = path.join(OUT, "home-nosources");
   rmSync(home, { recursive: true, force: true });
-  const { child, wd } = await startDriver({
+  await withApp({
     LAKESCOPE_SOURCES: missing,
     XDG_CONFIG_HOME: path.join(home, "config"),
     XDG_DATA_HOME: path.join(home, "data"),
     XDG_CACHE_HOME: path.join(home, "cache"),
-  });
-  try {
+  }, scenario, async (wd) => {
     await wd.newSession(APP);
     const err = await wd.until(
       `const e = document.querySelector('main [data-testid="error-state"]');
@@ -263,13 +248,7 @@ async function scenarioNoSources() {
     assertEq(tree, ["scratch"], "sources in the tree after Retry");
     await shot(wd, scenario, "retry-empty");
     console.log("  ok after Retry: the new sources file opens; the empty list says what to do");
-  } catch (e) {
-    await shot(wd, scenario, "FAILED").catch(() => {});
-    throw e;
-  } finally {
-    await wd.quit();
-    child.kill();
-  }
+  });
 }
 
 /** Cold start, measured over several launches on the demo lakehouse (the first one warms disk caches). */

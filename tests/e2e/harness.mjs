@@ -99,6 +99,23 @@ export async function startDriver(env) {
   return { child, wd: new WebDriver(`http://127.0.0.1:${port}`) };
 }
 
+/**
+ * Start tauri-driver with `env`, run `body(wd)` against the app, and always close the session and the
+ * driver; a failure leaves a screenshot named `failed` (default "FAILED") before it is rethrown.
+ */
+export async function withApp(env, scenario, body, failed = "FAILED") {
+  const { child, wd } = await startDriver(env);
+  try {
+    return await body(wd);
+  } catch (e) {
+    await shot(wd, scenario, failed).catch(() => {});
+    throw e;
+  } finally {
+    await wd.quit();
+    child.kill();
+  }
+}
+
 export async function shot(wd, scenario, what) {
   shotNo += 1;
   const file = path.join(OUT, `${scenario}-${String(shotNo).padStart(2, "0")}-${what}.png`);

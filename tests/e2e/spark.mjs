@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { KEY, sleep } from "./webdriver.mjs";
-import { ANCHOR, OUT, ROOT, assert, assertEq, cliJson, humanBytes, launch, shot, startDriver } from "./harness.mjs";
+import { ANCHOR, OUT, ROOT, assert, assertEq, cliJson, humanBytes, launch, shot, withApp } from "./harness.mjs";
 import { checkCsp, setTheme } from "./checks.mjs";
 
 const LOGS = path.join(ROOT, "assets/spark/logs");
@@ -139,8 +139,7 @@ export async function scenarioSpark() {
   // Where exports are prefilled: the downloads folder, as the user's XDG user-dirs file names it.
   writeFileSync(path.join(home, "config/user-dirs.dirs"), `XDG_DOWNLOAD_DIR="${path.join(home, "downloads")}"\n`);
   const demoLogs = path.join(home, "data/lakescope/spark-demo-logs");
-  let { child, wd } = await startDriver(env);
-  try {
+  await withApp(env, scenario, async (wd) => {
     await launch(wd, scenario);
     await wd.click('[data-testid="rail-spark"]');
     await wd.waitFor('[data-testid="spark-page"] [data-testid="empty-state"]');
@@ -235,29 +234,16 @@ export async function scenarioSpark() {
     assertEq(await wd.exec(`return document.querySelectorAll('[data-testid="spark-app-row"]').length;`), all.length, "applications still listed");
     await shot(wd, scenario, "broken-input");
     await checkCsp(wd, scenario);
-  } catch (e) {
-    await shot(wd, scenario, "FAILED").catch(() => {});
-    throw e;
-  } finally {
-    await wd.quit();
-    child.kill();
-  }
+  });
 
   // The opened inputs are remembered in the config dir across restarts.
   assert(existsSync(path.join(home, "config/lakescope/spark_inputs.json")), "the inputs file in the config dir");
-  ({ child, wd } = await startDriver(env));
-  try {
+  await withApp(env, scenario, async (wd) => {
     await launch(wd, `${scenario}-restart`);
     await wd.click('[data-testid="rail-spark"]');
     await wd.waitFor(`[data-testid="spark-input"][data-input="${demoLogs}"]`);
     await wd.until(`return document.querySelectorAll('[data-testid="spark-app-row"]').length > 0;`, "applications after a restart");
     await checkListRow(wd, over, demoLogs);
     console.log("  ok inputs remembered across a restart");
-  } catch (e) {
-    await shot(wd, scenario, "FAILED-restart").catch(() => {});
-    throw e;
-  } finally {
-    await wd.quit();
-    child.kill();
-  }
+  }, "FAILED-restart");
 }
