@@ -20,6 +20,7 @@ pub mod store;
 pub mod spark;
 pub mod storage;
 pub mod table;
+pub mod tutorials;
 pub mod units;
 
 pub use api::Lakescope;

@@ -24,6 +24,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use crate::error::{Error, Result, ResultExt};
 use crate::sources::redact_url as redact;
 
+pub use progress::TutorialProgress;
 pub use rows::{CollectionError, CollectionRun, PrefixSnapshot, SizeSnapshot};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -276,6 +277,9 @@ impl Store {
 pub fn utc_day(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms).map(|t| t.date_naive().to_string()).unwrap_or_else(|| "invalid".into())
 }
+
+// After `on_pool!`, which it uses.
+mod progress;
 
 #[cfg(test)]
 mod tests;
