@@ -29,6 +29,13 @@ fn main() {
         "spark_refresh",
         "spark_app_page",
         "spark_export_chart",
+        // The Learn page (src/learn.rs).
+        "learn_overview",
+        "learn_start",
+        "learn_advance",
+        "learn_complete",
+        "learn_reset",
+        "learn_dismiss_offer",
     ];
     let manifest = tauri_build::AppManifest::new().commands(commands);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build script");

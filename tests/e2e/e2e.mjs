@@ -13,6 +13,8 @@
 //         written, Retry opens it (an empty source: the empty state says what to do).
 //   coldstart  five launches on the demo: min / median / max of process start → first painted list.
 //   spark  the Spark page on the bundled demo logs, checked against `lakescope spark --json` (spark.mjs).
+//   learn  the first-launch tutorial offer, tutorials 1 and 3 driven step by step with failed checks,
+//         progress kept across a restart (learn.mjs).
 // Screenshots go to target/e2e/*.png; timings (cold start to first painted table list) are printed.
 
 import { execFileSync } from "node:child_process";
@@ -30,6 +32,7 @@ import {
   pick,
   setTheme,
 } from "./checks.mjs";
+import { scenarioLearn } from "./learn.mjs";
 import { scenarioSpark } from "./spark.mjs";
 
 // ---------------------------------------------------------------------------------------------------
@@ -291,8 +294,9 @@ const SCENARIOS = {
   nosources: scenarioNoSources,
   coldstart: scenarioColdStart,
   spark: scenarioSpark,
+  learn: scenarioLearn,
 };
-const wanted = (process.env.E2E_SCENARIOS || "demo,lake,nosources,coldstart,spark").split(",").map((s) => s.trim()).filter(Boolean);
+const wanted = (process.env.E2E_SCENARIOS || "demo,lake,nosources,coldstart,spark,learn").split(",").map((s) => s.trim()).filter(Boolean);
 mkdirSync(OUT, { recursive: true });
 const started = performance.now();
 let failed = false;

@@ -104,7 +104,8 @@ export async function startDriver(env) {
  * driver; a failure leaves a screenshot named `failed` (default "FAILED") before it is rethrown.
  */
 export async function withApp(env, scenario, body, failed = "FAILED") {
-  const { child, wd } = await startDriver(env);
+  // Lakescope's own store (tutorial progress) goes to a scratch file unless the scenario names one.
+  const { child, wd } = await startDriver({ LAKESCOPE_STORE: path.join(OUT, `store-${scenario}.db`), ...env });
   try {
     return await body(wd);
   } catch (e) {

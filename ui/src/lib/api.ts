@@ -4,11 +4,13 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { ChartOptions } from "../bindings/ChartOptions";
 import type { ErrorReport } from "../bindings/ErrorReport";
+import type { LearnOverview } from "../bindings/LearnOverview";
 import type { SparkAppPage } from "../bindings/SparkAppPage";
 import type { SparkOverview } from "../bindings/SparkOverview";
 import type { Startup } from "../bindings/Startup";
 import type { TableListing } from "../bindings/TableListing";
 import type { TablePage } from "../bindings/TablePage";
+import type { TutorialProgress } from "../bindings/TutorialProgress";
 
 export function toReport(e: unknown): ErrorReport {
   if (e && typeof e === "object" && "kind" in e && "message" in e) return e as ErrorReport;
@@ -45,6 +47,13 @@ export const api = {
     call<SparkAppPage>("spark_app_page", { input, appId, options }),
   sparkExportChart: (input: string, appId: string, options: ChartOptions, path: string) =>
     call<string>("spark_export_chart", { input, appId, options, path }),
+  // The Learn page (src-tauri/src/learn.rs): tutorials with the user's progress.
+  learnOverview: () => call<LearnOverview>("learn_overview"),
+  learnStart: (id: string, restart: boolean) => call<TutorialProgress>("learn_start", { id, restart }),
+  learnAdvance: (id: string, step: number) => call<TutorialProgress>("learn_advance", { id, step }),
+  learnComplete: (id: string) => call<TutorialProgress>("learn_complete", { id }),
+  learnReset: (id: string) => call<boolean>("learn_reset", { id }),
+  learnDismissOffer: () => call<null>("learn_dismiss_offer"),
 };
 
 /** A data: URL for an engine-drawn SVG: shown through <img>, so nothing in it can run (CSP img-src data:). */

@@ -1,0 +1,234 @@
+// The `learn` E2E scenario: the first-launch offer, then tutorial 1 ("find a table") driven through
+// every step in the real window — at each checked step Next is tried before the learner did what the
+// step asks, and the popover must say what is missing — then completed; after a restart of the app
+// the Learn page shows it completed (progress in the store named by LAKESCOPE_STORE). Then tutorial 3
+// (a PySpark job's memory) on the bundled demo Spark logs, its figures compared with the CLI's.
+
+import { mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import { KEY, sleep } from "./webdriver.mjs";
+import { ANCHOR, OUT, ROOT, assert, assertEq, cliJson, launch, shot, withApp } from "./harness.mjs";
+import { checkCsp, openFromList } from "./checks.mjs";
+
+const POPOVER = '[data-testid="tour-popover"]';
+
+/** Wait for the popover of `tutorial`'s step `step` (0-based) and return its title and highlighted target. */
+async function atStep(wd, tutorial, step) {
+  return wd.until(
+    `const p = document.querySelector(arguments[0]);
+     if (!p || p.dataset.tutorial !== arguments[1] || p.dataset.step !== String(arguments[2])) return null;
+     const active = document.querySelector('.driver-active-element');
+     return { title: p.querySelector('.driver-popover-title').textContent,
+              progress: p.querySelector('.driver-popover-progress-text').textContent,
+              active: active ? (active.dataset.testid || active.tagName) : null };`,
+    `${tutorial} step ${step + 1}`,
+    20000,
+    POPOVER,
+    tutorial,
+    step,
+  );
+}
+
+/** Try Next while the step's check fails: it must stay put and say what is missing. */
+async function nextIsBlocked(wd, tutorial, step, missing) {
+  const state = await wd.exec(
+    `const b = document.querySelector('[data-testid="tour-next"]'); b.click();
+     return { disabled: b.disabled };`,
+  );
+  assert(state.disabled, `${tutorial} step ${step + 1}: Next is enabled before its check passes`);
+  await sleep(300);
+  await atStep(wd, tutorial, step);
+  const text = await wd.until(
+    `const m = document.querySelector('[data-testid="tour-missing"]'); return m && !m.hidden ? m.textContent : null;`,
+    `${tutorial} step ${step + 1}: the "what is missing" message`,
+  );
+  assertEq(text, missing, `${tutorial} step ${step + 1}: what the learner is told is missing`);
+}
+
+/** Wait until the step's check passes (Next enabled, no message) and press Next. */
+async function next(wd, tutorial, step) {
+  await wd.until(
+    `const b = document.querySelector('[data-testid="tour-next"]'); const m = document.querySelector('[data-testid="tour-missing"]');
+     return b && !b.disabled && m && m.hidden;`,
+    `${tutorial} step ${step + 1}: Next enabled`,
+  );
+  await wd.click('[data-testid="tour-next"]');
+}
+
+async function learnState(wd, id) {
+  await wd.click('[data-testid="rail-learn"]');
+  return wd.until(
+    `const t = document.querySelector('[data-testid="tutorial"][data-id="' + arguments[0] + '"]');
+     return t ? { state: t.dataset.state, label: t.querySelector('[data-testid="tutorial-state"]').textContent } : null;`,
+    `tutorial ${id} on the Learn page`,
+    20000,
+    id,
+  );
+}
+
+async function findATable(wd, scenario, sources) {
+  const T = "find-a-table";
+  const table = "demo.ods.ods_orders";
+  const info = cliJson(["--sources", sources, "table", table]);
+
+  let s = await atStep(wd, T, 0);
+  assertEq(s, { title: "Search for the table", progress: "Step 1 of 6", active: "rail-search" }, "step 1");
+  await nextIsBlocked(wd, T, 0, "Search for “orders” first: press Ctrl+K (or click Search) and type orders");
+  await shot(wd, scenario, "step1-missing");
+  await wd.keys(KEY.control, "k");
+  await wd.waitFor('[data-testid="quick-open-input"]');
+  await wd.type('[data-testid="quick-open-input"]', "orders");
+  await next(wd, T, 0);
+
+  // Step 2 while the search dialog is still open: nothing opened yet, so Next stays blocked.
+  s = await atStep(wd, T, 1);
+  assertEq(s.active, "table-list", "step 2 highlights the table list");
+  await nextIsBlocked(wd, T, 1, "Open the table ods_orders first (in the demo source)");
+  await shot(wd, scenario, "step2-missing");
+  // Close the search without opening anything, then open the table from the list.
+  await wd.exec(`document.querySelector('[data-testid="quick-open-input"]').focus();`);
+  await wd.keys(KEY.escape);
+  await wd.until("return !document.querySelector('[data-testid=\"quick-open\"]');", "quick open to close");
+  await openFromList(wd, table);
+  await wd.waitFor(`[data-testid="table-page"][data-target="${table}"][data-state="ready"]`);
+  await next(wd, T, 1);
+
+  s = await atStep(wd, T, 2);
+  assertEq(s.active, "owner", "step 3 highlights the owner");
+  const owner = await wd.exec(`return document.querySelector('[data-testid="owner"]').textContent.trim();`);
+  assertEq(owner, info.owner, "the owner the step points at");
+  assertEq(owner, "data-eng", "the owner the tutorial text names");
+  await shot(wd, scenario, "step3-owner");
+  await next(wd, T, 2);
+
+  s = await atStep(wd, T, 3);
+  assertEq(s.active, "tab-schema", "step 4 highlights the Schema tab");
+  await nextIsBlocked(wd, T, 3, "Open the Schema tab of ods_orders first");
+  await wd.click('[data-testid="tab-schema"]');
+  const columns = await wd.until(
+    `const r = [...document.querySelectorAll('[data-testid="schema-row"]')]; return r.length ? r.map((e) => e.dataset.column) : null;`,
+    "schema rows",
+  );
+  assertEq(columns, info.schema.map((c) => c.name), "the schema the step explains");
+  await next(wd, T, 3);
+
+  s = await atStep(wd, T, 4);
+  assertEq(s.active, "tab-partitions", "step 5 highlights the Partitions tab");
+  // A check that was met earlier is not met now: the learner is on the Schema tab, not Partitions.
+  await nextIsBlocked(wd, T, 4, "Open the Partitions tab of ods_orders first");
+  await wd.click('[data-testid="tab-partitions"]');
+  await wd.waitFor('[data-testid="partitions-table"]');
+  assertEq(info.partition_columns, ["order_date"], "the partition column the tutorial names");
+  await next(wd, T, 4);
+
+  // The last step has no check: Finish completes the tutorial and the tour goes away.
+  s = await atStep(wd, T, 5);
+  assertEq(s.active, "partitions-table", "step 6 highlights the partitions table");
+  const finish = await wd.exec(`return document.querySelector('[data-testid="tour-next"]').textContent;`);
+  assertEq(finish, "Finish", "the last step's button");
+  await shot(wd, scenario, "step6-partitions");
+  await next(wd, T, 5);
+  await wd.until(`return !document.querySelector(arguments[0]);`, "the tour to close", 10000, POPOVER);
+  const done = await learnState(wd, T);
+  assertEq(done.state, "done", "find-a-table after Finish");
+  assert(done.label.startsWith("Completed in"), `Learn page says ${done.label}`);
+  await shot(wd, scenario, "learn-completed");
+  console.log(`  ok ${T}: 6 steps, 4 blocked Nexts with their messages, ${done.label}`);
+}
+
+async function sparkMemory(wd, scenario) {
+  const T = "spark-memory";
+  const logs = path.join(ROOT, "assets/spark/logs/overallocated");
+  const app = cliJson(["spark", logs])[0];
+  assertEq(app.app_name, "lakescope-overallocated", "the demo run tutorial 3 opens");
+
+  await wd.click(`[data-testid="tutorial"][data-id="${T}"] [data-testid="tutorial-start"]`);
+  let s = await atStep(wd, T, 0);
+  assertEq(s.active, "rail-spark", "step 1 highlights the Spark rail entry");
+  await nextIsBlocked(wd, T, 0, "Open the Spark page first (Spark in the left rail)");
+  await wd.click('[data-testid="rail-spark"]');
+  await next(wd, T, 0);
+
+  await atStep(wd, T, 1);
+  await wd.click('[data-testid="spark-demo"]');
+  const row = `[data-testid="spark-app-row"][data-app="${app.app_id}"]`;
+  await wd.waitFor(row, 60000);
+  await next(wd, T, 1);
+
+  s = await atStep(wd, T, 2);
+  assertEq(s.active, "spark-app-list", "step 3 highlights the application list");
+  await nextIsBlocked(wd, T, 2, "Open the Spark application lakescope-overallocated first (click its row)");
+  await shot(wd, scenario, "spark-step3-missing");
+  await wd.click(`${row} td`);
+  await wd.until(`const e = document.querySelector('[data-testid="spark-app"]'); return e && e.dataset.state === 'ready';`, "the app page", 60000);
+  await next(wd, T, 2);
+
+  s = await atStep(wd, T, 3);
+  assertEq(s.active, "app-header", "step 4 highlights allocated against used");
+  const gibh = await wd.exec(`const q = (id) => Number(document.querySelector('[data-testid="' + id + '"]').dataset.exact);
+    return { allocated: q('h-allocated-gibh'), used: q('h-used-gibh') };`);
+  assertEq(gibh, { allocated: app.memory.allocated_gib_hours, used: app.memory.used_gib_hours }, "allocated vs used GiB-hours");
+  await next(wd, T, 3);
+
+  s = await atStep(wd, T, 4);
+  assertEq(s.active, "executors-table", "step 5 highlights the executors");
+  await next(wd, T, 4);
+
+  s = await atStep(wd, T, 5);
+  assertEq(s.active, "advice", "step 6 highlights the advice");
+  const config = await wd.exec(`return document.querySelector('[data-testid="advice-config"]').textContent.trim();`);
+  const advised = app.advice.find((a) => a.kind === "over-allocated");
+  assertEq(config, advised.config, "the advice the step points at");
+  assert(config.includes("spark.executor.memory=512m"), `the tutorial names 512m; the advice says ${config}`);
+  await shot(wd, scenario, "spark-step6-advice");
+  await next(wd, T, 5);
+  await wd.until(`return !document.querySelector(arguments[0]);`, "the tour to close", 10000, POPOVER);
+  const done = await learnState(wd, T);
+  assertEq(done.state, "done", "spark-memory after Finish");
+  console.log(`  ok ${T}: 6 steps on the demo Spark logs, allocated ${app.memory.allocated_gib_hours} vs used ${app.memory.used_gib_hours} GiB-hours, ${config}`);
+}
+
+export async function scenarioLearn() {
+  const scenario = "learn";
+  const demoDir = path.join(ROOT, "target/test-demo");
+  const sources = cliJson(["demo", "--dir", demoDir, "--anchor", ANCHOR]).sources_file;
+  const home = path.join(OUT, "home-learn");
+  rmSync(home, { recursive: true, force: true });
+  mkdirSync(path.join(home, "config"), { recursive: true });
+  const env = {
+    LAKESCOPE_DEMO_DIR: demoDir,
+    LAKESCOPE_SOURCES: "",
+    LAKESCOPE_STORE: path.join(home, "store.db"),
+    LAKESCOPE_TUTORIALS_DIR: "",
+    LAKESCOPE_SPARK_INPUTS: path.join(home, "spark-inputs.json"),
+    XDG_CONFIG_HOME: path.join(home, "config"),
+    XDG_DATA_HOME: path.join(home, "data"),
+    XDG_CACHE_HOME: path.join(home, "cache"),
+  };
+
+  await withApp(env, scenario, async (wd) => {
+    await launch(wd, scenario);
+    // First launch with no progress: the first tutorial is offered.
+    await wd.waitFor('[data-testid="learn-offer"]');
+    await shot(wd, scenario, "offer");
+    await wd.click('[data-testid="learn-offer-start"]');
+    await findATable(wd, scenario, sources);
+  });
+
+  // A restart reads the progress back from the store; the offer is not made again.
+  await withApp(env, scenario, async (wd) => {
+    await launch(wd, scenario);
+    const done = await learnState(wd, "find-a-table");
+    assertEq(done.state, "done", "find-a-table after a restart");
+    assert(done.label.startsWith("Completed in"), `after a restart the Learn page says ${done.label}`);
+    const others = await wd.exec(`return [...document.querySelectorAll('[data-testid="tutorial"]')].map((t) => t.dataset.id + ':' + t.dataset.state);`);
+    assertEq(others, ["find-a-table:done", "size-trend:new", "spark-memory:new"], "the Learn page's list");
+    await shot(wd, scenario, "restarted-learn-page");
+    await wd.click('[data-testid="rail-catalog"]');
+    await wd.waitFor('[data-testid="table-row"]');
+    assertEq(await wd.exec(`return !!document.querySelector('[data-testid="learn-offer"]');`), false, "the offer after a restart");
+    await wd.click('[data-testid="rail-learn"]');
+    await sparkMemory(wd, scenario);
+    await checkCsp(wd, scenario);
+  });
+}
