@@ -14,3 +14,4 @@ mod iceberg_truth;
 mod parquet_truth;
 mod s3;
 mod spark;
+mod tutorials;

@@ -16,6 +16,7 @@ mod du;
 mod human;
 mod size_cmds;
 mod metastore;
+mod tutorials;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -102,6 +103,9 @@ enum Command {
     /// Savings ranked by $/month (vacuum/expire due, partitions past retention, unused tables), each with
     /// the Spark SQL to copy. Never runs anything.
     Findings(size_cmds::FindingsArgs),
+    /// Tutorials (bundled, or `--dir`) with a user's progress in the store; fails naming file and line
+    /// of any invalid tutorial file.
+    Tutorials(tutorials::TutorialsArgs),
     /// Render a chart to an SVG or PNG file.
     Chart {
         #[arg(value_enum)]
@@ -232,6 +236,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Snapshots(args) => size_cmds::snapshots(args, globals).await,
         Command::Cost(args) => size_cmds::cost(args, globals).await,
         Command::Findings(args) => size_cmds::findings(args, globals).await,
+        Command::Tutorials(args) => tutorials::run(args, cli.store.as_deref(), cli.json).await,
         Command::Demo { dir, anchor, force } => {
             let dir = dir.unwrap_or_else(lakescope::sources::default_demo_dir);
             let info = lakescope::demo::build(&DemoOptions { dir, anchor, force }).await?;
