@@ -2,7 +2,8 @@
 // every step in the real window — at each checked step Next is tried before the learner did what the
 // step asks, and the popover must say what is missing — then completed; after a restart of the app
 // the Learn page shows it completed (progress in the store named by LAKESCOPE_STORE). Then tutorial 3
-// (a PySpark job's memory) on the bundled demo Spark logs, its figures compared with the CLI's.
+// (a PySpark job's memory) on the bundled demo Spark logs, its figures compared with the CLI's, and
+// tutorial 2 (size trend, reclaimable bytes) left half-way and resumed from the Learn page.
 
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -136,6 +137,69 @@ async function findATable(wd, scenario, sources) {
   console.log(`  ok ${T}: 6 steps, 4 blocked Nexts with their messages, ${done.label}`);
 }
 
+/** Tutorial 2, left half-way (the tour closed) and resumed from the Learn page where it was left. */
+async function sizeTrend(wd, scenario, sources) {
+  const T = "size-trend";
+  const table = "demo.ods.ods_orders";
+  await wd.click(`[data-testid="tutorial"][data-id="${T}"] [data-testid="tutorial-start"]`);
+  let s = await atStep(wd, T, 0);
+  assertEq(s.active, "rail-search", "step 1 highlights Search");
+  await nextIsBlocked(wd, T, 0, "Open the table ods_orders first (Ctrl+K, type orders)");
+  await wd.keys(KEY.control, "k");
+  await wd.waitFor('[data-testid="quick-open-input"]');
+  await wd.type('[data-testid="quick-open-input"]', "ods_orders");
+  await wd.until(
+    `const i = document.querySelector('[data-testid="quick-open-item"]'); return i && i.textContent.includes('demo.ods');`,
+    "demo.ods.ods_orders first in the search",
+  );
+  await wd.exec(`document.querySelector('[data-testid="quick-open-input"]').focus();`);
+  await wd.keys(KEY.enter);
+  await wd.waitFor(`[data-testid="table-page"][data-target="${table}"][data-state="ready"]`);
+  await next(wd, T, 0);
+
+  s = await atStep(wd, T, 1);
+  assertEq(s.active, "tab-history", "step 2 highlights the History tab");
+  // Leave the tutorial here: the Learn page offers to resume at step 2.
+  await wd.click('[data-testid="tour-close"]');
+  await wd.until(`return !document.querySelector(arguments[0]);`, "the tour to close", 10000, POPOVER);
+  const paused = await learnState(wd, T);
+  assertEq(paused, { state: "started", label: "Step 2 of 5" }, "size-trend left at step 2");
+  await shot(wd, scenario, "size-trend-paused");
+  await wd.click(`[data-testid="tutorial"][data-id="${T}"] [data-testid="tutorial-resume"]`);
+  s = await atStep(wd, T, 1);
+  assertEq(s.progress, "Step 2 of 5", "resumed where it was left");
+  await nextIsBlocked(wd, T, 1, "Open the History tab of ods_orders first");
+  await wd.click('[data-testid="rail-catalog"]');
+  await openFromList(wd, table);
+  await wd.waitFor(`[data-testid="table-page"][data-target="${table}"][data-state="ready"]`);
+  await wd.click('[data-testid="tab-history"]');
+  await next(wd, T, 1);
+
+  s = await atStep(wd, T, 2);
+  await wd.until(`return document.querySelector('.driver-active-element')?.dataset.testid === 'size-chart';`, "step 3 to highlight the size chart");
+  await shot(wd, scenario, "size-trend-chart");
+  await next(wd, T, 2);
+
+  s = await atStep(wd, T, 3);
+  assertEq(s.active, "tab-storage", "step 4 highlights the Storage tab");
+  await nextIsBlocked(wd, T, 3, "Open the Storage tab of ods_orders first");
+  await wd.click('[data-testid="tab-storage"]');
+  await next(wd, T, 3);
+
+  s = await atStep(wd, T, 4);
+  assertEq(s.active, "storage-reclaimable", "step 5 highlights what is reclaimable");
+  // What the highlighted card shows is the engine's reclaimable bytes for this table now.
+  const info = cliJson(["--sources", sources, "table", table]);
+  const shown = await wd.exec(`return document.querySelector('[data-testid="storage-reclaimable"] [data-exact]')?.dataset.exact;`);
+  assertEq(shown, String(info.storage.reclaimable_bytes), "reclaimable bytes under the highlight");
+  await shot(wd, scenario, "size-trend-reclaimable");
+  await next(wd, T, 4);
+  await wd.until(`return !document.querySelector(arguments[0]);`, "the tour to close", 10000, POPOVER);
+  const done = await learnState(wd, T);
+  assertEq(done.state, "done", "size-trend after Finish");
+  console.log(`  ok ${T}: left at step 2, resumed there, finished; reclaimable ${info.storage.reclaimable_bytes} bytes`);
+}
+
 async function sparkMemory(wd, scenario) {
   const T = "spark-memory";
   const logs = path.join(ROOT, "assets/spark/logs/overallocated");
@@ -228,6 +292,7 @@ export async function scenarioLearn() {
     await wd.waitFor('[data-testid="table-row"]');
     assertEq(await wd.exec(`return !!document.querySelector('[data-testid="learn-offer"]');`), false, "the offer after a restart");
     await wd.click('[data-testid="rail-learn"]');
+    await sizeTrend(wd, scenario, sources);
     await sparkMemory(wd, scenario);
     await checkCsp(wd, scenario);
   });
