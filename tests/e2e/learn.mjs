@@ -5,11 +5,11 @@
 // (a PySpark job's memory) on the bundled demo Spark logs, its figures compared with the CLI's, and
 // tutorial 2 (size trend, reclaimable bytes) left half-way and resumed from the Learn page.
 
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { KEY, sleep } from "./webdriver.mjs";
 import { ANCHOR, OUT, ROOT, assert, assertEq, cliJson, launch, shot, withApp } from "./harness.mjs";
-import { checkCsp, openFromList } from "./checks.mjs";
+import { checkCsp, openFromList, setTheme } from "./checks.mjs";
 
 const POPOVER = '[data-testid="tour-popover"]';
 
@@ -239,17 +239,30 @@ async function sparkMemory(wd, scenario) {
   await next(wd, T, 4);
 
   s = await atStep(wd, T, 5);
-  assertEq(s.active, "advice", "step 6 highlights the advice");
+  assertEq(s.active, "export-chart", "step 6 highlights the chart export");
+  await nextIsBlocked(wd, T, 5, "Export the chart first: Export chart…, then Save");
+  await wd.click('[data-testid="export-chart"]');
+  const file = path.join(OUT, "home-learn", "learn-memory.svg");
+  rmSync(file, { force: true });
+  await wd.exec(`const i = document.querySelector('[data-testid="export-path"]'); i.value = arguments[0]; i.dispatchEvent(new Event('input', { bubbles: true }));`, file);
+  await wd.click('[data-testid="export-save"]');
+  await wd.waitFor(`[data-testid="export-saved"][data-path="${file}"]`);
+  assert(readFileSync(file, "utf8").includes("<svg"), `${file} is an SVG`);
+  await next(wd, T, 5);
+
+  s = await atStep(wd, T, 6);
+  assertEq(s.active, "advice", "step 7 highlights the advice");
   const config = await wd.exec(`return document.querySelector('[data-testid="advice-config"]').textContent.trim();`);
   const advised = app.advice.find((a) => a.kind === "over-allocated");
   assertEq(config, advised.config, "the advice the step points at");
   assert(config.includes("spark.executor.memory=512m"), `the tutorial names 512m; the advice says ${config}`);
-  await shot(wd, scenario, "spark-step6-advice");
-  await next(wd, T, 5);
+  await setTheme(wd, "dark");
+  await shot(wd, scenario, "spark-step7-advice-dark");
+  await next(wd, T, 6);
   await wd.until(`return !document.querySelector(arguments[0]);`, "the tour to close", 10000, POPOVER);
   const done = await learnState(wd, T);
   assertEq(done.state, "done", "spark-memory after Finish");
-  console.log(`  ok ${T}: 6 steps on the demo Spark logs, allocated ${app.memory.allocated_gib_hours} vs used ${app.memory.used_gib_hours} GiB-hours, ${config}`);
+  console.log(`  ok ${T}: 7 steps on the demo Spark logs, chart exported, allocated ${app.memory.allocated_gib_hours} vs used ${app.memory.used_gib_hours} GiB-hours, ${config}`);
 }
 
 export async function scenarioLearn() {
