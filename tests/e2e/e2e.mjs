@@ -13,8 +13,8 @@
 //         written, Retry opens it (an empty source: the empty state says what to do).
 //   coldstart  five launches on the demo: min / median / max of process start → first painted list.
 //   spark  the Spark page on the bundled demo logs, checked against `lakescope spark --json` (spark.mjs).
-//   learn  the first-launch tutorial offer, tutorials 1 and 3 driven step by step with failed checks,
-//         progress kept across a restart (learn.mjs).
+//   learn  the first-launch tutorial offer; tutorials 1, 2 and 3 driven step by step with failed checks;
+//         progress kept across a restart and resumed; an author's tutorial folder re-read on Reload (learn.mjs).
 // Screenshots go to target/e2e/*.png; timings (cold start to first painted table list) are printed.
 
 import { execFileSync } from "node:child_process";

@@ -3,9 +3,10 @@
 // step asks, and the popover must say what is missing — then completed; after a restart of the app
 // the Learn page shows it completed (progress in the store named by LAKESCOPE_STORE). Then tutorial 3
 // (a PySpark job's memory) on the bundled demo Spark logs, its figures compared with the CLI's, and
-// tutorial 2 (size trend, reclaimable bytes) left half-way and resumed from the Learn page.
+// tutorial 2 (size trend, reclaimable bytes) left half-way and resumed from the Learn page; last, an
+// author's folder (LAKESCOPE_TUTORIALS_DIR) whose edits and errors show on Reload without a restart.
 
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { KEY, sleep } from "./webdriver.mjs";
 import { ANCHOR, OUT, ROOT, assert, assertEq, cliJson, launch, shot, withApp } from "./harness.mjs";
@@ -308,5 +309,38 @@ export async function scenarioLearn() {
     await sizeTrend(wd, scenario, sources);
     await sparkMemory(wd, scenario);
     await checkCsp(wd, scenario);
+  });
+  // An author's folder (LAKESCOPE_TUTORIALS_DIR): an edit and a broken file show on Reload, no restart.
+  const dir = path.join(home, "tutorials");
+  mkdirSync(dir, { recursive: true });
+  const src = path.join(ROOT, "assets/tutorials/find-a-table.md");
+  copyFileSync(src, path.join(dir, "find-a-table.md"));
+  await withApp({ ...env, LAKESCOPE_TUTORIALS_DIR: dir }, scenario, async (wd) => {
+    await launch(wd, scenario);
+    await wd.click('[data-testid="rail-learn"]');
+    const titles = () =>
+      wd.exec(`return [...document.querySelectorAll('[data-testid="tutorial"] h2')].map((h) => h.textContent);`);
+    await wd.waitFor('[data-testid="tutorial"]');
+    assertEq(await titles(), ["Find a table and read its owner, schema and partitions"], "tutorials from the folder");
+    const origin = await wd.exec(`return document.querySelector('[data-testid="tutorials-origin"]').textContent;`);
+    assert(origin.includes(dir), `the Learn page names the folder: ${origin}`);
+
+    const text = readFileSync(src, "utf8");
+    writeFileSync(path.join(dir, "find-a-table.md"), text.replace("title = \"Find a table", "title = \"Edited: find a table"));
+    const broken = text.replace('check = { kind = "searched", query = "orders" }', 'check = { kind = "searched_for" }');
+    const line = broken.split("\n").findIndex((l) => l.includes("searched_for")) + 1;
+    writeFileSync(path.join(dir, "broken.md"), broken);
+    await wd.click('[data-testid="learn-reload"]');
+    await wd.until(
+      `return [...document.querySelectorAll('[data-testid="tutorial"] h2')].some((h) => h.textContent.startsWith('Edited'));`,
+      "the edited title after Reload",
+    );
+    const error = await wd.until(
+      `const e = document.querySelector('[data-testid="tutorial-error"]'); return e ? e.textContent.trim() : null;`,
+      "the broken file's error",
+    );
+    assert(error.includes(`broken.md:${line}: step 1 "Search for the table"`) && error.includes("searched_for"), `the error names file and line: ${error}`);
+    await shot(wd, scenario, "author-folder-reloaded");
+    console.log(`  ok ${path.relative(ROOT, dir)}: an edit and a broken file (line ${line}) show on Reload`);
   });
 }
