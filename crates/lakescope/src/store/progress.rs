@@ -1,4 +1,4 @@
-//! Tutorial progress and per-user flags in the store (see `migrations/0002_tutorial_progress.sql`).
+//! Tutorial progress and per-user flags in the store (see `migrations/0003_tutorial_progress.sql`).
 
 use serde::Serialize;
 use ts_rs::TS;

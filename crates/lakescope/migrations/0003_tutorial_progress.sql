@@ -1,3 +1,5 @@
+-- Numbered 0003 because another feature takes 0002; sqlx applies every unapplied migration in
+-- version order, so the two land in either order.
 -- Tutorial progress per user (the Learn page): one row per user and tutorial, replaced when restarted.
 -- `step_reached` is the 0-based index of the step the learner is on; `elapsed_ms` sums the time spent
 -- between recorded moves (gaps longer than the idle cap count as the cap, so an evening away does not
