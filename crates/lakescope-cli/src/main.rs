@@ -16,6 +16,7 @@ mod du;
 mod human;
 mod size_cmds;
 mod metastore;
+mod overview;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -102,11 +103,14 @@ enum Command {
     /// Savings ranked by $/month (vacuum/expire due, partitions past retention, unused tables), each with
     /// the Spark SQL to copy. Never runs anything.
     Findings(size_cmds::FindingsArgs),
+    /// The platform at a glance: total bytes and $/month, growth, biggest movers, findings.
+    Overview(overview::OverviewArgs),
     /// Render a chart to an SVG or PNG file.
     Chart {
         #[arg(value_enum)]
         kind: ChartKind,
-        target: String,
+        /// The table (`size`) or event log (`memory`); `top-growth` takes none.
+        target: Option<String>,
         #[arg(long)]
         out: PathBuf,
         #[arg(long, value_enum, default_value = "light")]
@@ -118,6 +122,9 @@ enum Command {
         /// For `memory`: the application id (needed when the input holds several).
         #[arg(long)]
         app: Option<String>,
+        /// For `top-growth`: price profile, rules, window and number of tables.
+        #[command(flatten)]
+        overview: overview::OverviewArgs,
     },
 }
 
@@ -187,6 +194,8 @@ enum ChartKind {
     Size,
     /// Per-executor allocated vs peak memory of a Spark application, stacked by component.
     Memory,
+    /// The top-N tables by growth of live data over a window (`--days`, `--top`).
+    TopGrowth,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -232,6 +241,15 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Snapshots(args) => size_cmds::snapshots(args, globals).await,
         Command::Cost(args) => size_cmds::cost(args, globals).await,
         Command::Findings(args) => size_cmds::findings(args, globals).await,
+        Command::Overview(args) => overview::overview(args, globals).await,
+        Command::Chart { kind: ChartKind::TopGrowth, target: None, out, theme, width, height, app: _, overview: args } => {
+            let theme = if matches!(theme, ThemeArg::Dark) { Theme::Dark } else { Theme::Light };
+            overview::chart(args, globals, &ChartOptions { width, height, theme }, &out).await
+        }
+        Command::Chart { kind: ChartKind::TopGrowth, target: Some(t), .. } => {
+            Err(Error::invalid(format!("`chart top-growth` covers every table; drop {t:?}")))
+        }
+        Command::Chart { target: None, .. } => Err(Error::invalid("`chart size` and `chart memory` need a table or event log")),
         Command::Demo { dir, anchor, force } => {
             let dir = dir.unwrap_or_else(lakescope::sources::default_demo_dir);
             let info = lakescope::demo::build(&DemoOptions { dir, anchor, force }).await?;
@@ -316,7 +334,7 @@ async fn run(cli: Cli) -> Result<()> {
             let report = lakescope::bench::spark::run(&opts).await?;
             if cli.json { print_json(&report) } else { human::bench_spark(&report) }
         }
-        Command::Chart { kind: ChartKind::Memory, target, out, theme, width, height, app } => {
+        Command::Chart { kind: ChartKind::Memory, target: Some(target), out, theme, width, height, app, overview: _ } => {
             let summary = Lakescope::spark_app(&target, app.as_deref(), &Default::default()).await?;
             let theme = match theme {
                 ThemeArg::Light => Theme::Light,
@@ -332,7 +350,7 @@ async fn run(cli: Cli) -> Result<()> {
             }
             print_json(&serde_json::json!({ "out": out }))
         }
-        Command::Chart { kind: ChartKind::Size, target, out, theme, width, height, app: _ } => {
+        Command::Chart { kind: ChartKind::Size, target: Some(target), out, theme, width, height, app: _, overview: _ } => {
             let ls = open_sources(cli.sources)?;
             let rows = ls.history(&target).await?;
             let theme = match theme {

@@ -89,9 +89,7 @@ impl Lakescope {
                 Err(e) => failures.push(CollectFailure { target: t.qualified_name(), error: e.to_report() }),
             }
         }
-        findings.sort_by(|a, b| {
-            b.usd_per_month.total_cmp(&a.usd_per_month).then_with(|| (&a.table, a.kind as u8).cmp(&(&b.table, b.kind as u8)))
-        });
+        rank(&mut findings);
         FindingsReport {
             as_of_ms: opts.as_of_ms,
             profile: profile.name.clone(),
@@ -101,6 +99,13 @@ impl Lakescope {
             failures,
         }
     }
+}
+
+/// Highest dollars per month first; ties by table and kind, so every listing ranks the same way.
+pub fn rank(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        b.usd_per_month.total_cmp(&a.usd_per_month).then_with(|| (&a.table, a.kind as u8).cmp(&(&b.table, b.kind as u8)))
+    });
 }
 
 /// The findings of one table read as of `as_of_ms`.
