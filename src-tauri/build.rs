@@ -29,6 +29,9 @@ fn main() {
         "spark_refresh",
         "spark_app_page",
         "spark_export_chart",
+        // The Overview page (src/overview.rs).
+        "overview",
+        "top_growth_chart_svg",
     ];
     let manifest = tauri_build::AppManifest::new().commands(commands);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build script");

@@ -5,6 +5,7 @@
 //! `ErrorReport {kind, message}`, which the UI switches on.
 
 mod commands;
+mod overview;
 mod spark;
 
 use std::path::PathBuf;
@@ -97,6 +98,8 @@ pub fn run() {
             spark::spark_refresh,
             spark::spark_app_page,
             spark::spark_export_chart,
+            overview::overview,
+            overview::top_growth_chart_svg,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lakescope window");

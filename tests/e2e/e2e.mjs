@@ -13,6 +13,8 @@
 //         written, Retry opens it (an empty source: the empty state says what to do).
 //   coldstart  five launches on the demo: min / median / max of process start → first painted list.
 //   spark  the Spark page on the bundled demo logs, checked against `lakescope spark --json` (spark.mjs).
+//   overview  the Overview page on the demo, checked against `lakescope cost/findings/history --json`
+//         (overview.mjs).
 // Screenshots go to target/e2e/*.png; timings (cold start to first painted table list) are printed.
 
 import { execFileSync } from "node:child_process";
@@ -30,6 +32,7 @@ import {
   pick,
   setTheme,
 } from "./checks.mjs";
+import { scenarioOverview } from "./overview.mjs";
 import { scenarioSpark } from "./spark.mjs";
 
 // ---------------------------------------------------------------------------------------------------
@@ -291,8 +294,9 @@ const SCENARIOS = {
   nosources: scenarioNoSources,
   coldstart: scenarioColdStart,
   spark: scenarioSpark,
+  overview: scenarioOverview,
 };
-const wanted = (process.env.E2E_SCENARIOS || "demo,lake,nosources,coldstart,spark").split(",").map((s) => s.trim()).filter(Boolean);
+const wanted = (process.env.E2E_SCENARIOS || "demo,lake,nosources,coldstart,spark,overview").split(",").map((s) => s.trim()).filter(Boolean);
 mkdirSync(OUT, { recursive: true });
 const started = performance.now();
 let failed = false;

@@ -4,6 +4,8 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { ChartOptions } from "../bindings/ChartOptions";
 import type { ErrorReport } from "../bindings/ErrorReport";
+import type { Mover } from "../bindings/Mover";
+import type { Overview } from "../bindings/Overview";
 import type { SparkAppPage } from "../bindings/SparkAppPage";
 import type { SparkOverview } from "../bindings/SparkOverview";
 import type { Startup } from "../bindings/Startup";
@@ -45,6 +47,10 @@ export const api = {
     call<SparkAppPage>("spark_app_page", { input, appId, options }),
   sparkExportChart: (input: string, appId: string, options: ChartOptions, path: string) =>
     call<string>("spark_export_chart", { input, appId, options, path }),
+  // The Overview page (src-tauri/src/overview.rs).
+  overview: () => call<Overview>("overview"),
+  topGrowthChartSvg: (movers: Mover[], growthDays: number, options: ChartOptions) =>
+    call<string>("top_growth_chart_svg", { movers, growthDays, options }),
 };
 
 /** A data: URL for an engine-drawn SVG: shown through <img>, so nothing in it can run (CSP img-src data:). */

@@ -10,6 +10,7 @@ describe("route", () => {
     expect(parseRoute("")).toEqual({ view: "catalog", table: null, tab: "overview" });
     expect(parseRoute("#/table/demo.ods.x/bogus")).toEqual({ view: "catalog", table: "demo.ods.x", tab: "overview" });
     expect(parseRoute("#/settings")).toEqual({ view: "settings" });
+    expect(parseRoute(routeHash({ view: "overview" }))).toEqual({ view: "overview" });
   });
   it("round-trips Spark applications under paths and URLs", () => {
     const r = { view: "spark", input: "http://hs:18080/a b", app: "app-2026/1" } as const;

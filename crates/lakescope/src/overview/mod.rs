@@ -117,8 +117,12 @@ impl Lakescope {
             .iter()
             .map(|e| CollectFailure { target: format!("source {}", e.source), error: e.error.clone() })
             .collect();
-        let pages: Vec<_> = futures::stream::iter(listing.tables.iter())
-            .map(|t| async move { (t, self.table_page(&t.qualified_name(), &opts.read).await) })
+        // Owned refs: a closure over borrowed ones makes the future not `Send` for the app's runtime.
+        let pages: Vec<_> = futures::stream::iter(listing.tables.clone())
+            .map(|t| async move {
+                let page = self.table_page(&t.qualified_name(), &opts.read).await;
+                (t, page)
+            })
             .buffered(PARALLEL_READS)
             .collect()
             .await;
@@ -173,7 +177,7 @@ impl Lakescope {
                 }
                 None => o.growth_unknown.push(name),
             }
-            o.findings.extend(findings::table_findings(self, t, &page.info, rules, profile, as_of));
+            o.findings.extend(findings::table_findings(self, &t, &page.info, rules, profile, as_of));
         }
         o.usd_per_month = profile.usd_per_month(o.total_bytes);
         o.growth_bytes = o.movers.iter().map(|m| m.growth_bytes).sum();
@@ -219,6 +223,15 @@ mod tests {
             added_bytes: 0,
             removed_bytes: 0,
         }
+    }
+
+    /// The app runs the overview on a multi-threaded runtime, which needs a `Send` future.
+    #[test]
+    fn overview_future_is_send_for_the_desktop_app() {
+        fn send<T: Send>(_: T) {}
+        let ls = Lakescope::new(Vec::new(), None);
+        let (rules, profile) = (Rules::default(), PriceProfile::resolve(None).unwrap());
+        send(ls.overview(&rules, &profile, &OverviewOptions::default()));
     }
 
     #[test]
