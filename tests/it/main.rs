@@ -8,6 +8,7 @@ mod cli_contract;
 mod collect;
 mod cost;
 mod delta_truth;
+mod departed_owners;
 mod findings;
 mod hms;
 mod iceberg_truth;

@@ -18,6 +18,9 @@ pub struct OverviewArgs {
     /// Findings rules (TOML), as for `lakescope findings`.
     #[arg(long)]
     rules: Option<std::path::PathBuf>,
+    /// Active users, as for `lakescope findings`.
+    #[arg(long)]
+    active_users: Option<std::path::PathBuf>,
     /// Growth is measured over this many days before as-of.
     #[arg(long, default_value_t = 30)]
     days: i64,
@@ -32,10 +35,13 @@ impl OverviewArgs {
             return Err(Error::invalid(format!("--days must be at least 1 (got {})", self.days)));
         }
         let profile = lakescope::cost::PriceProfile::resolve(self.profile.as_deref())?;
-        let rules = match &self.rules {
+        let mut rules = match &self.rules {
             Some(p) => lakescope::findings::Rules::load(p)?,
             None => lakescope::findings::Rules::default(),
         };
+        if let Some(p) = &self.active_users {
+            rules.load_active_users(p)?;
+        }
         let opts = OverviewOptions {
             read: lakescope::table::ReadOptions { as_of_ms },
             growth_days: self.days,

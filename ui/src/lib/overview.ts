@@ -24,6 +24,7 @@ export const KIND_LABEL: Record<FindingKind, string> = {
   expire_snapshots_due: "Expire snapshots + remove orphans due (Iceberg)",
   partition_past_retention: "Partitions past retention",
   unused_table: "Unused tables",
+  departed_owner: "Personal schemas of departed owners",
 };
 
 /** Where opening a finding's table lands: the tab that shows the figure behind it. */

@@ -36,6 +36,8 @@ pub enum FindingKind {
     PartitionPastRetention,
     /// A table with no new version / snapshot / file for the configured number of days.
     UnusedTable,
+    /// A table in a personal schema whose owner is not in the active-users list.
+    DepartedOwner,
 }
 
 /// One saving, with the command that would realise it.
@@ -173,6 +175,22 @@ pub fn table_findings(
                     vec![commands::drop_partition(info.format, &spark_name, &p.values)],
                 ));
             }
+        }
+    }
+    if let Some(owner) = rules.departed_owner(&t.namespace) {
+        if info.storage.total_bytes > 0 {
+            let schema = if info.format == TableFormat::Iceberg { format!("{catalog}.{}", t.namespace) } else { t.namespace.clone() };
+            out.push(finding(
+                FindingKind::DepartedOwner,
+                None,
+                info.storage.total_bytes,
+                format!(
+                    "personal schema {} belongs to {owner}, who is not in the active users list; drop its tables, then the \
+                     schema (it refuses while tables remain)",
+                    t.namespace
+                ),
+                vec![commands::drop_table(info.format, &spark_name), commands::drop_schema(&schema)],
+            ));
         }
     }
     if let Some(last) = info.current.timestamp_ms {
