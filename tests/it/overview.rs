@@ -86,7 +86,7 @@ fn totals_findings_and_movers_match_the_per_table_commands() {
 }
 
 #[test]
-fn top_growth_chart_renders_each_mover_and_bad_options_are_refused() {
+fn growth_and_cost_charts_render_what_the_commands_report_and_bad_options_are_refused() {
     let d = demo();
     let s = d.sources_arg();
     let tmp = tempfile::tempdir().unwrap();
@@ -103,10 +103,20 @@ fn top_growth_chart_renders_each_mover_and_bad_options_are_refused() {
     cli_json(&["--sources", &s, "--as-of", AS_OF, "chart", "top-growth", "--out", png.to_str().unwrap()]);
     assert_eq!(&std::fs::read(&png).unwrap()[1..4], b"PNG");
 
+    // The cost chart prices the same trend `lakescope cost` reports, with its forecast.
+    let cost_svg = tmp.path().join("cost.svg");
+    let c = cli_json(&["--sources", &s, "--as-of", AS_OF, "chart", "cost", "demo.ods.ods_orders", "--out", cost_svg.to_str().unwrap()]);
+    let want = cli_json(&["--sources", &s, "--as-of", AS_OF, "cost", "demo.ods.ods_orders"]);
+    assert_eq!(c["trend_points"].as_u64().unwrap() as usize, want["trend"].as_array().unwrap().len());
+    let text = std::fs::read_to_string(&cost_svg).unwrap();
+    assert!(text.contains("demo.ods.ods_orders") && text.contains("live data after each version"), "title and history series");
+    assert_eq!(text.contains("forecast (30 / 90 days)"), !want["forecast"].is_null(), "a forecast line exactly when cost has one");
+
     for (args, says) in [
         (vec!["overview", "--days", "0"], "--days"),
         (vec!["chart", "top-growth", "demo.ods.ods_orders", "--out", "/tmp/x.svg"], "top-growth"),
         (vec!["chart", "top-growth", "--out", "/tmp/x.gif"], ".svg or .png"),
+        (vec!["chart", "cost", "--out", "/tmp/x.svg"], "need a table"),
     ] {
         let r = cli().args(["--sources", &s, "--json"]).args(&args).output().unwrap();
         assert_eq!(r.status.code(), Some(2), "{args:?}");

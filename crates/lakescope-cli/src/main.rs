@@ -196,6 +196,8 @@ enum ChartKind {
     Memory,
     /// The top-N tables by growth of live data over a window (`--days`, `--top`).
     TopGrowth,
+    /// A table's cost over time and its forecast (`--profile`), as `lakescope cost` computes them.
+    Cost,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -249,7 +251,11 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Chart { kind: ChartKind::TopGrowth, target: Some(t), .. } => {
             Err(Error::invalid(format!("`chart top-growth` covers every table; drop {t:?}")))
         }
-        Command::Chart { target: None, .. } => Err(Error::invalid("`chart size` and `chart memory` need a table or event log")),
+        Command::Chart { kind: ChartKind::Cost, target: Some(target), out, theme, width, height, app: _, overview: args } => {
+            let theme = if matches!(theme, ThemeArg::Dark) { Theme::Dark } else { Theme::Light };
+            overview::cost_chart(&target, args, globals, &ChartOptions { width, height, theme }, &out).await
+        }
+        Command::Chart { target: None, .. } => Err(Error::invalid("`chart size`, `chart cost` and `chart memory` need a table or event log")),
         Command::Demo { dir, anchor, force } => {
             let dir = dir.unwrap_or_else(lakescope::sources::default_demo_dir);
             let info = lakescope::demo::build(&DemoOptions { dir, anchor, force }).await?;

@@ -1,9 +1,9 @@
-//! `lakescope overview` and `lakescope chart top-growth`: the platform at a glance, as the app's
-//! Overview page shows it.
+//! `lakescope overview`, `lakescope chart top-growth` and `lakescope chart cost`: the platform at a
+//! glance as the app's Overview page shows it, and the charts drawn from the same figures.
 
 use std::path::Path;
 
-use lakescope::charts::{signed_bytes, ChartOptions, TopGrowthChart};
+use lakescope::charts::{signed_bytes, ChartOptions, CostChart, TopGrowthChart};
 use lakescope::overview::{Overview, OverviewOptions};
 use lakescope::{units, Error, Lakescope, Result};
 
@@ -86,6 +86,32 @@ pub async fn chart(args: OverviewArgs, g: Globals, opts: &ChartOptions, out: &Pa
     std::fs::write(out, bytes).map_err(|e| Error::from(e).context(format!("writing {}", out.display())))?;
     if g.json {
         return print_json(&serde_json::json!({ "out": out, "movers": o.movers }));
+    }
+    outln!("{}", out.display());
+    Ok(())
+}
+
+/// Render a table's cost over time (history and collected snapshots, priced) with its forecast.
+pub async fn cost_chart(target: &str, args: OverviewArgs, g: Globals, opts: &ChartOptions, out: &Path) -> Result<()> {
+    let ls = open_sources(g.sources)?;
+    let profile = lakescope::cost::PriceProfile::resolve(args.profile.as_deref())?;
+    // Collected snapshots from a named store, or from the default one if it exists (never created here).
+    let store = match &g.store {
+        Some(s) => Some(lakescope::store::Store::open(Some(s)).await?),
+        None if lakescope::store::default_store_path().is_file() => Some(lakescope::store::Store::open(None).await?),
+        None => None,
+    };
+    let read = lakescope::table::ReadOptions { as_of_ms: g.as_of_ms };
+    let cost = ls.table_cost(target, &profile, &read, store.as_ref()).await;
+    if let Some(s) = store {
+        s.close().await;
+    }
+    let cost = cost?;
+    let title = format!("{} — $ per month with {}", cost.table, cost.profile.name);
+    let bytes = lakescope::charts::render_for_path(&CostChart { title: &title, cost: &cost }, opts, out)?;
+    std::fs::write(out, bytes).map_err(|e| Error::from(e).context(format!("writing {}", out.display())))?;
+    if g.json {
+        return print_json(&serde_json::json!({ "out": out, "table": cost.table, "trend_points": cost.trend.len() }));
     }
     outln!("{}", out.display());
     Ok(())
