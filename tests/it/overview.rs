@@ -22,7 +22,7 @@ fn names(s: &str) -> Vec<String> {
 
 /// Live data bytes of the last version at or before `t` (0 before the first).
 fn bytes_at(history: &[Value], t: i64) -> i64 {
-    history.iter().filter(|r| r["timestamp_ms"].as_i64().unwrap() <= t).last().map_or(0, |r| r["data_bytes"].as_i64().unwrap())
+    history.iter().rfind(|r| r["timestamp_ms"].as_i64().unwrap() <= t).map_or(0, |r| r["data_bytes"].as_i64().unwrap())
 }
 
 #[test]

@@ -177,21 +177,21 @@ pub fn table_findings(
             }
         }
     }
-    if let Some(owner) = rules.departed_owner(&t.namespace) {
-        if info.storage.total_bytes > 0 {
-            let schema = if info.format == TableFormat::Iceberg { format!("{catalog}.{}", t.namespace) } else { t.namespace.clone() };
-            out.push(finding(
-                FindingKind::DepartedOwner,
-                None,
-                info.storage.total_bytes,
-                format!(
-                    "personal schema {} belongs to {owner}, who is not in the active users list; drop its tables, then the \
-                     schema (it refuses while tables remain)",
-                    t.namespace
-                ),
-                vec![commands::drop_table(info.format, &spark_name), commands::drop_schema(&schema)],
-            ));
-        }
+    if let Some(owner) = rules.departed_owner(&t.namespace)
+        && info.storage.total_bytes > 0
+    {
+        let schema = if info.format == TableFormat::Iceberg { format!("{catalog}.{}", t.namespace) } else { t.namespace.clone() };
+        out.push(finding(
+            FindingKind::DepartedOwner,
+            None,
+            info.storage.total_bytes,
+            format!(
+                "personal schema {} belongs to {owner}, who is not in the active users list; drop its tables, then the \
+                 schema (it refuses while tables remain)",
+                t.namespace
+            ),
+            vec![commands::drop_table(info.format, &spark_name), commands::drop_schema(&schema)],
+        ));
     }
     if let Some(last) = info.current.timestamp_ms {
         let cutoff = as_of_ms - rules.unused_days * DAY_MS;
