@@ -36,6 +36,9 @@ fn main() {
         "learn_complete",
         "learn_reset",
         "learn_dismiss_offer",
+        // The Overview page (src/overview.rs).
+        "overview",
+        "top_growth_chart_svg",
     ];
     let manifest = tauri_build::AppManifest::new().commands(commands);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build script");

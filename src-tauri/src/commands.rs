@@ -14,12 +14,12 @@ use crate::AppState;
 
 type Reply<T> = Result<T, ErrorReport>;
 
-fn report(e: Error) -> ErrorReport {
+pub(crate) fn report(e: Error) -> ErrorReport {
     eprintln!("lakescope: {:?}: {}", e.kind, e.detailed());
     e.to_report()
 }
 
-async fn engine(state: &AppState) -> Reply<Arc<Lakescope>> {
+pub(crate) async fn engine(state: &AppState) -> Reply<Arc<Lakescope>> {
     match state.engine.read().await.as_ref() {
         Some((ls, _)) => Ok(ls.clone()),
         None => Err(report(Error::internal("the UI asked for data before `bootstrap` opened the sources"))),

@@ -6,6 +6,7 @@
 
 mod commands;
 mod learn;
+mod overview;
 mod spark;
 
 use std::path::PathBuf;
@@ -106,6 +107,8 @@ pub fn run() {
             learn::learn_complete,
             learn::learn_reset,
             learn::learn_dismiss_offer,
+            overview::overview,
+            overview::top_growth_chart_svg,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lakescope window");

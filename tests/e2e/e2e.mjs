@@ -15,6 +15,8 @@
 //   spark  the Spark page on the bundled demo logs, checked against `lakescope spark --json` (spark.mjs).
 //   learn  the first-launch tutorial offer; tutorials 1, 2 and 3 driven step by step with failed checks;
 //         progress kept across a restart and resumed; an author's tutorial folder re-read on Reload (learn.mjs).
+//   overview  the Overview page on the demo, checked against `lakescope cost/findings/history --json`
+//         (overview.mjs).
 // Screenshots go to target/e2e/*.png; timings (cold start to first painted table list) are printed.
 
 import { execFileSync } from "node:child_process";
@@ -33,6 +35,7 @@ import {
   setTheme,
 } from "./checks.mjs";
 import { scenarioLearn } from "./learn.mjs";
+import { scenarioOverview } from "./overview.mjs";
 import { scenarioSpark } from "./spark.mjs";
 
 // ---------------------------------------------------------------------------------------------------
@@ -295,8 +298,9 @@ const SCENARIOS = {
   coldstart: scenarioColdStart,
   spark: scenarioSpark,
   learn: scenarioLearn,
+  overview: scenarioOverview,
 };
-const wanted = (process.env.E2E_SCENARIOS || "demo,lake,nosources,coldstart,spark,learn").split(",").map((s) => s.trim()).filter(Boolean);
+const wanted = (process.env.E2E_SCENARIOS || "demo,lake,nosources,coldstart,spark,learn,overview").split(",").map((s) => s.trim()).filter(Boolean);
 mkdirSync(OUT, { recursive: true });
 const started = performance.now();
 let failed = false;

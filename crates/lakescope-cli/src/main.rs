@@ -17,6 +17,7 @@ mod human;
 mod size_cmds;
 mod metastore;
 mod tutorials;
+mod overview;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -106,11 +107,14 @@ enum Command {
     /// Tutorials (bundled, or `--dir`) with a user's progress in the store; fails naming file and line
     /// of any invalid tutorial file.
     Tutorials(tutorials::TutorialsArgs),
+    /// The platform at a glance: total bytes and $/month, growth, biggest movers, findings.
+    Overview(overview::OverviewArgs),
     /// Render a chart to an SVG or PNG file.
     Chart {
         #[arg(value_enum)]
         kind: ChartKind,
-        target: String,
+        /// The table (`size`) or event log (`memory`); `top-growth` takes none.
+        target: Option<String>,
         #[arg(long)]
         out: PathBuf,
         #[arg(long, value_enum, default_value = "light")]
@@ -122,6 +126,9 @@ enum Command {
         /// For `memory`: the application id (needed when the input holds several).
         #[arg(long)]
         app: Option<String>,
+        /// For `top-growth`: price profile, rules, window and number of tables.
+        #[command(flatten)]
+        overview: overview::OverviewArgs,
     },
 }
 
@@ -191,6 +198,10 @@ enum ChartKind {
     Size,
     /// Per-executor allocated vs peak memory of a Spark application, stacked by component.
     Memory,
+    /// The top-N tables by growth of live data over a window (`--days`, `--top`).
+    TopGrowth,
+    /// A table's cost over time and its forecast (`--profile`), as `lakescope cost` computes them.
+    Cost,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -237,6 +248,19 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Cost(args) => size_cmds::cost(args, globals).await,
         Command::Findings(args) => size_cmds::findings(args, globals).await,
         Command::Tutorials(args) => tutorials::run(args, cli.store.as_deref(), cli.json).await,
+        Command::Overview(args) => overview::overview(args, globals).await,
+        Command::Chart { kind: ChartKind::TopGrowth, target: None, out, theme, width, height, app: _, overview: args } => {
+            let theme = if matches!(theme, ThemeArg::Dark) { Theme::Dark } else { Theme::Light };
+            overview::chart(args, globals, &ChartOptions { width, height, theme }, &out).await
+        }
+        Command::Chart { kind: ChartKind::TopGrowth, target: Some(t), .. } => {
+            Err(Error::invalid(format!("`chart top-growth` covers every table; drop {t:?}")))
+        }
+        Command::Chart { kind: ChartKind::Cost, target: Some(target), out, theme, width, height, app: _, overview: args } => {
+            let theme = if matches!(theme, ThemeArg::Dark) { Theme::Dark } else { Theme::Light };
+            overview::cost_chart(&target, args, globals, &ChartOptions { width, height, theme }, &out).await
+        }
+        Command::Chart { target: None, .. } => Err(Error::invalid("`chart size`, `chart cost` and `chart memory` need a table or event log")),
         Command::Demo { dir, anchor, force } => {
             let dir = dir.unwrap_or_else(lakescope::sources::default_demo_dir);
             let info = lakescope::demo::build(&DemoOptions { dir, anchor, force }).await?;
@@ -321,7 +345,7 @@ async fn run(cli: Cli) -> Result<()> {
             let report = lakescope::bench::spark::run(&opts).await?;
             if cli.json { print_json(&report) } else { human::bench_spark(&report) }
         }
-        Command::Chart { kind: ChartKind::Memory, target, out, theme, width, height, app } => {
+        Command::Chart { kind: ChartKind::Memory, target: Some(target), out, theme, width, height, app, overview: _ } => {
             let summary = Lakescope::spark_app(&target, app.as_deref(), &Default::default()).await?;
             let theme = match theme {
                 ThemeArg::Light => Theme::Light,
@@ -337,7 +361,7 @@ async fn run(cli: Cli) -> Result<()> {
             }
             print_json(&serde_json::json!({ "out": out }))
         }
-        Command::Chart { kind: ChartKind::Size, target, out, theme, width, height, app: _ } => {
+        Command::Chart { kind: ChartKind::Size, target: Some(target), out, theme, width, height, app: _, overview: _ } => {
             let ls = open_sources(cli.sources)?;
             let rows = ls.history(&target).await?;
             let theme = match theme {

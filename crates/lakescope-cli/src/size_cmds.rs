@@ -189,15 +189,22 @@ pub struct FindingsArgs {
     /// Findings rules (TOML): unused_days, personal_prefix, personal_retention_days, [schemas.NAME].
     #[arg(long)]
     rules: Option<PathBuf>,
+    /// Active users (one name per line, or CSV with the name first): personal schemas of anyone else
+    /// are findings.
+    #[arg(long)]
+    active_users: Option<PathBuf>,
 }
 
 pub async fn findings(args: FindingsArgs, g: Globals) -> Result<()> {
     let ls = open_sources(g.sources)?;
     let profile = lakescope::cost::PriceProfile::resolve(args.profile.as_deref())?;
-    let rules = match &args.rules {
+    let mut rules = match &args.rules {
         Some(p) => lakescope::findings::Rules::load(p)?,
         None => lakescope::findings::Rules::default(),
     };
+    if let Some(p) = &args.active_users {
+        rules.load_active_users(p)?;
+    }
     let read = lakescope::table::ReadOptions { as_of_ms: g.as_of_ms };
     let report = ls.findings(&rules, &profile, &read).await;
     for f in &report.failures {

@@ -13,4 +13,9 @@ personal_prefix: string, personal_retention_days: number,
 /**
  * Per-schema retention, winning over the personal default.
  */
-schemas: { [key in string]?: SchemaRule }, };
+schemas: { [key in string]?: SchemaRule }, 
+/**
+ * The users still around (an active-users file, see [`Rules::parse_active_users`]). A personal
+ * schema whose owner is not listed belongs to someone who left. `None`: no such findings.
+ */
+active_users: Array<string> | null, };

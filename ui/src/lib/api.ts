@@ -5,6 +5,8 @@ import { invoke } from "@tauri-apps/api/core";
 import type { ChartOptions } from "../bindings/ChartOptions";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import type { LearnOverview } from "../bindings/LearnOverview";
+import type { Mover } from "../bindings/Mover";
+import type { Overview } from "../bindings/Overview";
 import type { SparkAppPage } from "../bindings/SparkAppPage";
 import type { SparkOverview } from "../bindings/SparkOverview";
 import type { Startup } from "../bindings/Startup";
@@ -54,6 +56,10 @@ export const api = {
   learnComplete: (id: string) => call<TutorialProgress>("learn_complete", { id }),
   learnReset: (id: string) => call<boolean>("learn_reset", { id }),
   learnDismissOffer: () => call<null>("learn_dismiss_offer"),
+  // The Overview page (src-tauri/src/overview.rs).
+  overview: () => call<Overview>("overview"),
+  topGrowthChartSvg: (movers: Mover[], growthDays: number, options: ChartOptions) =>
+    call<string>("top_growth_chart_svg", { movers, growthDays, options }),
 };
 
 /** A data: URL for an engine-drawn SVG: shown through <img>, so nothing in it can run (CSP img-src data:). */

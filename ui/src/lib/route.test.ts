@@ -12,6 +12,7 @@ describe("route", () => {
     expect(parseRoute("#/settings")).toEqual({ view: "settings" });
     expect(parseRoute("#/learn")).toEqual({ view: "learn" });
     expect(routeHash({ view: "learn" })).toBe("#/learn");
+    expect(parseRoute(routeHash({ view: "overview" }))).toEqual({ view: "overview" });
   });
   it("round-trips Spark applications under paths and URLs", () => {
     const r = { view: "spark", input: "http://hs:18080/a b", app: "app-2026/1" } as const;

@@ -7,12 +7,14 @@ export type Route =
   | { view: "catalog"; table: string | null; tab: Tab }
   | { view: "settings" }
   | { view: "learn" }
+  | { view: "overview" }
   | { view: "spark"; input: string | null; app: string | null };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
   if (parts[0] === "settings") return { view: "settings" };
   if (parts[0] === "learn") return { view: "learn" };
+  if (parts[0] === "overview") return { view: "overview" };
   if (parts[0] === "spark") {
     return parts[1] && parts[2] ? { view: "spark", input: parts[1], app: parts[2] } : { view: "spark", input: null, app: null };
   }
@@ -26,6 +28,7 @@ export function parseRoute(hash: string): Route {
 export function routeHash(r: Route): string {
   if (r.view === "settings") return "#/settings";
   if (r.view === "learn") return "#/learn";
+  if (r.view === "overview") return "#/overview";
   if (r.view === "spark") {
     return r.input && r.app ? `#/spark/${encodeURIComponent(r.input)}/${encodeURIComponent(r.app)}` : "#/spark";
   }

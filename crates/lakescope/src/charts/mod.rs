@@ -2,6 +2,8 @@
 //! picture: SVG for the app and exports, PNG from the same drawing code. Fonts are embedded, so every
 //! machine draws the same pixels.
 
+mod cost;
+mod growth;
 mod memory;
 mod size;
 mod theme;
@@ -11,6 +13,8 @@ use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use cost::CostChart;
+pub use growth::{signed_bytes, TopGrowthChart};
 pub use memory::MemoryChart;
 pub use size::SizeChart;
 pub use theme::{Palette, Theme};

@@ -88,6 +88,11 @@ pub fn drop_table(format: TableFormat, table: &str) -> String {
     }
 }
 
+/// Without CASCADE: Spark refuses to drop a schema that still holds tables, so nothing goes unseen.
+pub fn drop_schema(schema: &str) -> String {
+    format!("DROP SCHEMA IF EXISTS {schema}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

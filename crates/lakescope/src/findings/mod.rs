@@ -36,6 +36,8 @@ pub enum FindingKind {
     PartitionPastRetention,
     /// A table with no new version / snapshot / file for the configured number of days.
     UnusedTable,
+    /// A table in a personal schema whose owner is not in the active-users list.
+    DepartedOwner,
 }
 
 /// One saving, with the command that would realise it.
@@ -89,9 +91,7 @@ impl Lakescope {
                 Err(e) => failures.push(CollectFailure { target: t.qualified_name(), error: e.to_report() }),
             }
         }
-        findings.sort_by(|a, b| {
-            b.usd_per_month.total_cmp(&a.usd_per_month).then_with(|| (&a.table, a.kind as u8).cmp(&(&b.table, b.kind as u8)))
-        });
+        rank(&mut findings);
         FindingsReport {
             as_of_ms: opts.as_of_ms,
             profile: profile.name.clone(),
@@ -101,6 +101,13 @@ impl Lakescope {
             failures,
         }
     }
+}
+
+/// Highest dollars per month first; ties by table and kind, so every listing ranks the same way.
+pub fn rank(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        b.usd_per_month.total_cmp(&a.usd_per_month).then_with(|| (&a.table, a.kind as u8).cmp(&(&b.table, b.kind as u8)))
+    });
 }
 
 /// The findings of one table read as of `as_of_ms`.
@@ -169,6 +176,22 @@ pub fn table_findings(
                 ));
             }
         }
+    }
+    if let Some(owner) = rules.departed_owner(&t.namespace)
+        && info.storage.total_bytes > 0
+    {
+        let schema = if info.format == TableFormat::Iceberg { format!("{catalog}.{}", t.namespace) } else { t.namespace.clone() };
+        out.push(finding(
+            FindingKind::DepartedOwner,
+            None,
+            info.storage.total_bytes,
+            format!(
+                "personal schema {} belongs to {owner}, who is not in the active users list; drop its tables, then the \
+                 schema (it refuses while tables remain)",
+                t.namespace
+            ),
+            vec![commands::drop_table(info.format, &spark_name), commands::drop_schema(&schema)],
+        ));
     }
     if let Some(last) = info.current.timestamp_ms {
         let cutoff = as_of_ms - rules.unused_days * DAY_MS;

@@ -32,11 +32,20 @@ pub struct Rules {
     pub personal_retention_days: i64,
     /// Per-schema retention, winning over the personal default.
     pub schemas: BTreeMap<String, SchemaRule>,
+    /// The users still around (an active-users file, see [`Rules::parse_active_users`]). A personal
+    /// schema whose owner is not listed belongs to someone who left. `None`: no such findings.
+    pub active_users: Option<Vec<String>>,
 }
 
 impl Default for Rules {
     fn default() -> Self {
-        Rules { unused_days: 30, personal_prefix: "usr_".into(), personal_retention_days: 7, schemas: BTreeMap::new() }
+        Rules {
+            unused_days: 30,
+            personal_prefix: "usr_".into(),
+            personal_retention_days: 7,
+            schemas: BTreeMap::new(),
+            active_users: None,
+        }
     }
 }
 
@@ -57,6 +66,49 @@ impl Rules {
     pub fn load(path: &Path) -> Result<Rules> {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading findings rules {}", path.display()))?;
         Self::parse(&text, &path.display().to_string())
+    }
+
+    /// An active-users file: one user name per line, or a CSV whose first column is the user name
+    /// (a header whose first field is `user` is skipped; so are blank lines and `#` comments).
+    /// Names are compared case-insensitively. An empty list is refused: it would mark everyone departed.
+    pub fn parse_active_users(text: &str, origin: &str) -> Result<Vec<String>> {
+        let mut users = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let first = line.split(',').next().unwrap_or("").trim().trim_matches('"');
+            if users.is_empty() && first.eq_ignore_ascii_case("user") {
+                continue;
+            }
+            if first.is_empty() || first.contains(char::is_whitespace) {
+                return Err(Error::invalid(format!(
+                    "active users {origin} line {}: {first:?} is not a user name (one name per line, or CSV with the name first)",
+                    i + 1
+                )));
+            }
+            users.push(first.to_lowercase());
+        }
+        if users.is_empty() {
+            return Err(Error::invalid(format!("active users {origin}: no user listed (every personal schema would count as departed)")));
+        }
+        users.sort();
+        users.dedup();
+        Ok(users)
+    }
+
+    pub fn load_active_users(&mut self, path: &Path) -> Result<()> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading active users {}", path.display()))?;
+        self.active_users = Some(Self::parse_active_users(&text, &path.display().to_string())?);
+        Ok(())
+    }
+
+    /// The owner of a personal schema who is not among the active users, when there is a list.
+    pub fn departed_owner<'a>(&self, schema: &'a str) -> Option<&'a str> {
+        let active = self.active_users.as_ref()?;
+        let owner = schema.strip_prefix(self.personal_prefix.as_str()).filter(|o| !o.is_empty() && !self.personal_prefix.is_empty())?;
+        (!active.iter().any(|u| u.eq_ignore_ascii_case(owner))).then_some(owner)
     }
 
     /// The retention of a schema, if it has one.
@@ -80,6 +132,24 @@ mod tests {
         assert_eq!(r.retention_days("ods"), Some(365));
         assert_eq!(r.retention_days("mart"), None);
         assert_eq!(r.unused_days, 60);
+    }
+
+    #[test]
+    fn active_users_from_a_list_or_a_csv_and_who_departed() {
+        let csv = "user,team\n# HR export\nAlice,data\n\nbob, platform\n";
+        let mut r = Rules { active_users: Some(Rules::parse_active_users(csv, "u.csv").unwrap()), ..Rules::default() };
+        assert_eq!(r.active_users.as_deref().unwrap(), ["alice", "bob"]);
+        assert_eq!(r.departed_owner("usr_jdoe"), Some("jdoe"));
+        assert_eq!(r.departed_owner("usr_ALICE"), None, "case-insensitive");
+        assert_eq!(r.departed_owner("ods"), None, "not a personal schema");
+        assert_eq!(r.departed_owner("usr_"), None, "no owner in the name");
+        r.active_users = None;
+        assert_eq!(r.departed_owner("usr_jdoe"), None, "no list, no departed owners");
+
+        let e = Rules::parse_active_users("user\nbob smith\n", "/u.csv").unwrap_err();
+        assert!(e.message.contains("/u.csv line 2") && e.message.contains("bob smith"), "{}", e.message);
+        let e = Rules::parse_active_users("# nobody\nuser\n", "/u.csv").unwrap_err();
+        assert!(e.message.contains("no user listed"), "{}", e.message);
     }
 
     #[test]

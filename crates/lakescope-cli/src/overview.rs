@@ -1,0 +1,118 @@
+//! `lakescope overview`, `lakescope chart top-growth` and `lakescope chart cost`: the platform at a
+//! glance as the app's Overview page shows it, and the charts drawn from the same figures.
+
+use std::path::Path;
+
+use lakescope::charts::{signed_bytes, ChartOptions, CostChart, TopGrowthChart};
+use lakescope::overview::{Overview, OverviewOptions};
+use lakescope::{units, Error, Lakescope, Result};
+
+use crate::size_cmds::Globals;
+use crate::{open_sources, print_json};
+
+#[derive(clap::Args)]
+pub struct OverviewArgs {
+    /// Price profile to put dollars on the bytes (see `lakescope cost --help`).
+    #[arg(long)]
+    profile: Option<String>,
+    /// Findings rules (TOML), as for `lakescope findings`.
+    #[arg(long)]
+    rules: Option<std::path::PathBuf>,
+    /// Active users, as for `lakescope findings`.
+    #[arg(long)]
+    active_users: Option<std::path::PathBuf>,
+    /// Growth is measured over this many days before as-of.
+    #[arg(long, default_value_t = 30)]
+    days: i64,
+    /// How many of the biggest movers to list.
+    #[arg(long, default_value_t = 10)]
+    top: usize,
+}
+
+impl OverviewArgs {
+    async fn compute(&self, ls: &Lakescope, as_of_ms: i64) -> Result<Overview> {
+        if self.days <= 0 {
+            return Err(Error::invalid(format!("--days must be at least 1 (got {})", self.days)));
+        }
+        let profile = lakescope::cost::PriceProfile::resolve(self.profile.as_deref())?;
+        let mut rules = match &self.rules {
+            Some(p) => lakescope::findings::Rules::load(p)?,
+            None => lakescope::findings::Rules::default(),
+        };
+        if let Some(p) = &self.active_users {
+            rules.load_active_users(p)?;
+        }
+        let opts = OverviewOptions {
+            read: lakescope::table::ReadOptions { as_of_ms },
+            growth_days: self.days,
+            top: self.top,
+        };
+        let o = ls.overview(&rules, &profile, &opts).await;
+        for f in &o.failures {
+            eprintln!("warning: {}: {}", f.target, f.error.message);
+        }
+        Ok(o)
+    }
+}
+
+pub async fn overview(args: OverviewArgs, g: Globals) -> Result<()> {
+    let ls = open_sources(g.sources)?;
+    let o = args.compute(&ls, g.as_of_ms).await?;
+    if g.json {
+        return print_json(&o);
+    }
+    outln!("{} tables with {} ({})", o.tables, o.profile, units::datetime(o.as_of_ms));
+    outln!("  total        {:>10}  ${:.4}/month", units::bytes(o.total_bytes), o.usd_per_month);
+    outln!("  live         {:>10}", units::bytes(o.live_bytes));
+    outln!("  reclaimable  {:>10}", units::bytes(o.reclaimable_bytes));
+    outln!("  growth       {:>10}  over {} days (${:+.4}/month)", signed_bytes(o.growth_bytes), o.growth_days, o.growth_usd_per_month);
+    if !o.growth_unknown.is_empty() {
+        outln!("  growth unknown (no history of their own): {}", o.growth_unknown.join(", "));
+    }
+    outln!("Biggest movers:");
+    for m in &o.movers {
+        outln!("  {:>10}  {}", signed_bytes(m.growth_bytes), m.table);
+    }
+    outln!("Findings: {} saving ${:.4}/month (see `lakescope findings`)", o.findings.len(), o.findings_usd_per_month);
+    Ok(())
+}
+
+/// Render the top-N growth chart of the overview to `out` (`.svg` or `.png`).
+pub async fn chart(args: OverviewArgs, g: Globals, opts: &ChartOptions, out: &Path) -> Result<()> {
+    let ls = open_sources(g.sources)?;
+    let o = args.compute(&ls, g.as_of_ms).await?;
+    let (title, movers) = lakescope::overview::top_growth_chart(&o.movers, o.growth_days);
+    let bytes = lakescope::charts::render_for_path(&TopGrowthChart { title: &title, movers }, opts, out)?;
+    std::fs::write(out, bytes).map_err(|e| Error::from(e).context(format!("writing {}", out.display())))?;
+    if g.json {
+        return print_json(&serde_json::json!({ "out": out, "movers": o.movers }));
+    }
+    outln!("{}", out.display());
+    Ok(())
+}
+
+/// Render a table's cost over time (history and collected snapshots, priced) with its forecast.
+pub async fn cost_chart(target: &str, args: OverviewArgs, g: Globals, opts: &ChartOptions, out: &Path) -> Result<()> {
+    let ls = open_sources(g.sources)?;
+    let profile = lakescope::cost::PriceProfile::resolve(args.profile.as_deref())?;
+    // Collected snapshots from a named store, or from the default one if it exists (never created here).
+    let store = match &g.store {
+        Some(s) => Some(lakescope::store::Store::open(Some(s)).await?),
+        None if lakescope::store::default_store_path().is_file() => Some(lakescope::store::Store::open(None).await?),
+        None => None,
+    };
+    let read = lakescope::table::ReadOptions { as_of_ms: g.as_of_ms };
+    let cost = ls.table_cost(target, &profile, &read, store.as_ref()).await;
+    if let Some(s) = store {
+        s.close().await;
+    }
+    let cost = cost?;
+    let title = format!("{} — $ per month with {}", cost.table, cost.profile.name);
+    let bytes = lakescope::charts::render_for_path(&CostChart { title: &title, cost: &cost }, opts, out)?;
+    std::fs::write(out, bytes).map_err(|e| Error::from(e).context(format!("writing {}", out.display())))?;
+    if g.json {
+        return print_json(&serde_json::json!({ "out": out, "table": cost.table, "trend_points": cost.trend.len() }));
+    }
+    outln!("{}", out.display());
+    Ok(())
+}

@@ -1,0 +1,120 @@
+// The `overview` E2E scenario: the Overview page of the real window on the demo lakehouse. Every figure
+// is compared with the engine's own commands for the same as-of (the page states it): totals with the
+// sum over `lakescope cost --json` of each table, each finding's kind, table, bytes, $ and commands with
+// `lakescope findings --json`, each mover's growth with the table's `lakescope history --json`. Then a
+// command is copied, the dark theme redraws the chart, and a finding opens its table page.
+
+import path from "node:path";
+import { ANCHOR, ROOT, assert, assertEq, cliJson, launch, shot, withApp } from "./harness.mjs";
+import { checkCsp, setTheme } from "./checks.mjs";
+
+const DAY_MS = 86_400_000;
+const close = (a, b) => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-12);
+
+export async function scenarioOverview() {
+  const scenario = "overview";
+  const demoDir = path.join(ROOT, "target/test-demo");
+  const sources = cliJson(["demo", "--dir", demoDir, "--anchor", ANCHOR]).sources_file;
+  const listed = cliJson(["--sources", sources, "tables"]);
+  const names = listed.map((t) => `${t.source}.${t.namespace}.${t.name}`);
+
+  await withApp({ LAKESCOPE_SOURCES: sources }, scenario, async (wd) => {
+    await launch(wd, scenario);
+    await wd.click('[data-testid="rail-overview"]');
+    await wd.waitFor('[data-testid="overview-page"][data-state="ready"]', 120000);
+    const asOfMs = Number(await wd.exec(`return document.querySelector('[data-testid="overview-page"]').dataset.asOf;`));
+    assert(asOfMs > 0, "the overview states its as-of");
+    const asOf = new Date(asOfMs).toISOString();
+    const at = ["--sources", sources, "--as-of", asOf];
+
+    // Totals: the sum of every table's own cost figures.
+    const costs = names.map((n) => cliJson([...at, "cost", n]));
+    const totalBytes = costs.reduce((s, c) => s + c.bytes.total_bytes, 0);
+    const totalUsd = costs.reduce((s, c) => s + c.usd_per_month.total, 0);
+    const shown = await wd.exec(`const q = (id) => document.querySelector('[data-testid="' + id + '"]');
+      return { bytes: q('ov-total-bytes').dataset.exact, usd: +q('ov-total-usd').dataset.exact,
+               live: q('ov-live-bytes').dataset.exact, reclaim: q('ov-reclaimable-bytes').dataset.exact,
+               profile: q('ov-profile').textContent, findings: +q('ov-findings-count').dataset.exact,
+               findingsUsd: +q('ov-findings-usd').dataset.exact, growth: +q('ov-growth-bytes').dataset.exact };`);
+    assertEq(shown.bytes, String(totalBytes), "total bytes (sum of `cost --json` bytes.total_bytes)");
+    assert(close(shown.usd, totalUsd), `total $/month: the app shows ${shown.usd}, the tables' costs add up to ${totalUsd}`);
+    assertEq(shown.live, String(costs.reduce((s, c) => s + c.bytes.live_bytes, 0)), "live bytes");
+    assertEq(shown.reclaim, String(costs.reduce((s, c) => s + c.bytes.reclaimable_bytes, 0)), "reclaimable bytes");
+    assertEq(shown.profile, costs[0].profile.name, "price profile");
+    console.log(`  ok totals: ${totalBytes} bytes, $${totalUsd}/month over ${names.length} tables as of ${asOf}`);
+
+    // Findings: the same list as `lakescope findings --json`, ranked by $ within each kind.
+    const report = cliJson([...at, "findings"]);
+    const dom = await wd.exec(`return [...document.querySelectorAll('[data-testid="finding"]')].map((e) => ({
+      kind: e.dataset.kind, table: e.dataset.table, bytes: +e.dataset.bytes, usd: +e.dataset.usd,
+      commands: e.querySelector('[data-testid="finding-command"]').textContent }));`);
+    const want = report.findings.map((f) => ({
+      kind: f.kind, table: f.table, bytes: f.bytes, usd: f.usd_per_month, commands: f.commands.map((c) => `${c};`).join("\n"),
+    }));
+    assertEq(dom.length, want.length, "number of findings");
+    assertEq(shown.findings, want.length, "findings count card");
+    assert(close(shown.findingsUsd, want.reduce((s, f) => s + f.usd, 0)), "findings $/month card");
+    // Grouped by kind on the page: compare kind by kind, each in the engine's rank order.
+    for (const kind of new Set(want.map((f) => f.kind))) {
+      assertEq(dom.filter((f) => f.kind === kind), want.filter((f) => f.kind === kind), `${kind} findings`);
+    }
+    const kinds = await wd.exec(`return [...document.querySelectorAll('[data-testid="finding-group"]')].map((e) => e.dataset.kind);`);
+    const perKind = (k) => want.filter((f) => f.kind === k).reduce((s, f) => s + f.usd, 0);
+    assert(kinds.every((k, i) => i === 0 || perKind(kinds[i - 1]) >= perKind(k)), `groups ranked by $: ${kinds}`);
+    console.log(`  ok ${dom.length} findings in ${kinds.length} groups match \`lakescope findings --json\``);
+
+    // Movers: growth of live data over 30 days from each table's own history.
+    const movers = await wd.exec(`return [...document.querySelectorAll('[data-testid="mover"]')].map((e) => ({ table: e.dataset.table, growth: +e.dataset.growth }));`);
+    assert(movers.length > 0, "the demo has tables with history");
+    const growthOf = (n) => {
+      const h = cliJson([...at, "history", n]);
+      const bytesAt = (t) => h.filter((r) => r.timestamp_ms <= t).reduce((last, r) => (r.timestamp_ms >= last.t ? { t: r.timestamp_ms, b: r.data_bytes } : last), { t: -Infinity, b: 0 }).b;
+      return h.length ? bytesAt(asOfMs) - bytesAt(asOfMs - 30 * DAY_MS) : null;
+    };
+    const all = names.map((n) => ({ table: n, growth: growthOf(n) })).filter((m) => m.growth !== null);
+    all.sort((a, b) => b.growth - a.growth || a.table.localeCompare(b.table));
+    assertEq(movers, all.slice(0, 10), "biggest movers (growth from `lakescope history --json`)");
+    assertEq(shown.growth, all.reduce((s, m) => s + m.growth, 0), "total growth");
+    await wd.until(`const c = document.querySelector('[data-testid="growth-chart"]'); return c && c.dataset.themeDrawn === 'light';`, "the growth chart");
+    const svg = await wd.exec(`return atob(document.querySelector('[data-testid="growth-chart"] img').src.split(',')[1]);`);
+    for (const m of movers) assert(svg.includes(m.table), `the growth chart labels ${m.table}`);
+    const chartHeight = await wd.exec(`return document.querySelector('[data-testid="growth-chart"] img').getBoundingClientRect().height;`);
+    assert(chartHeight >= 150, `the growth chart is laid out ${chartHeight} px tall`);
+    console.log(`  ok ${movers.length} movers match the tables' histories; the chart labels each`);
+    await shot(wd, scenario, "light");
+
+    // Copy the top finding's command.
+    await wd.click('[data-testid="finding"] [data-testid="finding-copy"] button');
+    const copied = await wd.until(
+      `const t = document.querySelector('[data-testid="finding"] [data-testid="finding-copy"] button').textContent; return /Copied|failed/.test(t) && t.trim();`,
+      "the copy button's answer",
+      5000,
+    );
+    assertEq(copied, "Copied", "copying a finding's command");
+
+    // Dark theme: the chart is redrawn with the dark palette.
+    await setTheme(wd, "dark");
+    await wd.until(`const c = document.querySelector('[data-testid="growth-chart"]'); return c && c.dataset.themeDrawn === 'dark';`, "the chart in dark");
+    const dark = await wd.exec(`return atob(document.querySelector('[data-testid="growth-chart"] img').src.split(',')[1]);`);
+    assert(/#161B22/i.test(dark), "the dark chart is drawn with the dark palette");
+    await shot(wd, scenario, "dark");
+    await wd.exec(`document.querySelector('[data-testid="finding-group"]').scrollIntoView();`);
+    await shot(wd, scenario, "dark-findings");
+    await setTheme(wd, "light");
+
+    // A vacuum/expire finding opens its table on the Storage tab, whose reclaimable bytes are the finding's.
+    const top = want.find((f) => f.kind.endsWith("_due"));
+    await wd.exec(
+      `[...document.querySelectorAll('[data-testid="finding"]')].find((e) => e.dataset.table === arguments[0] && e.dataset.kind === arguments[1]).querySelector('[data-testid="finding-table"]').click();`,
+      top.table,
+      top.kind,
+    );
+    await wd.waitFor(`[data-testid="table-page"][data-target="${top.table}"][data-state="ready"]`, 60000);
+    await wd.waitFor('[data-testid="panel-storage"]');
+    const reclaim = await wd.exec(`return document.querySelector('[data-testid="storage-reclaimable"] [data-exact]').dataset.exact;`);
+    assertEq(reclaim, String(top.bytes), `${top.table}: reclaimable bytes on its Storage tab`);
+    await shot(wd, scenario, "finding-table");
+    console.log(`  ok ${top.table} opened from its finding; Storage shows the same ${top.bytes} reclaimable bytes`);
+    await checkCsp(wd, scenario);
+  });
+}
