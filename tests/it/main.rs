@@ -11,6 +11,7 @@ mod delta_truth;
 mod findings;
 mod hms;
 mod iceberg_truth;
+mod objstore;
 mod parquet_truth;
 mod s3;
 mod spark;
