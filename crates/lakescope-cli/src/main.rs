@@ -291,7 +291,12 @@ async fn run(cli: Cli) -> Result<()> {
             if cli.json { print_json(&report) } else { human::bench(&report) }
         }
         Command::Spark { inputs, runs, prices } => {
-            let got = Lakescope::spark_apps(&inputs, &prices.prices()).await;
+            // As for du: a prefix inside a configured storage source opens with its options.
+            let ls = match cli.sources {
+                Some(p) => open_sources(Some(p))?,
+                None => open_sources(None).unwrap_or_else(|_| Lakescope::new(Vec::new(), None)),
+            };
+            let got = ls.spark_apps_in_sources(&inputs, &prices.prices()).await;
             for e in &got.errors {
                 eprintln!("warning: {}: {}", e.input, e.error.message);
             }

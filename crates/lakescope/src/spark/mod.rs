@@ -48,6 +48,16 @@ pub async fn read_input(input: &str, prices: &Prices) -> Result<Vec<Result<AppSu
 /// [`read_input`], stopped by `cancel`: during a History Server request or a listing, and between logs
 /// (a log being decoded is finished first; each is bounded in memory and time by its size).
 pub async fn read_input_cancellable(input: &str, prices: &Prices, cancel: &CancelToken) -> Result<Vec<Result<AppSummary>>> {
+    read_input_with(input, prices, cancel, &Default::default()).await
+}
+
+/// [`read_input_cancellable`] with store options for an object-store prefix (see [`source::discover_with`]).
+pub async fn read_input_with(
+    input: &str,
+    prices: &Prices,
+    cancel: &CancelToken,
+    store_options: &std::collections::BTreeMap<String, String>,
+) -> Result<Vec<Result<AppSummary>>> {
     if is_history_server(input) {
         return history_server::read(input, prices, cancel).await;
     }
@@ -55,7 +65,7 @@ pub async fn read_input_cancellable(input: &str, prices: &Prices, cancel: &Cance
     let entries = tokio::select! {
         biased;
         _ = cancel.cancelled() => return Err(stopped()),
-        entries = source::discover(input) => entries?,
+        entries = source::discover_with(input, store_options) => entries?,
     };
     // Applications are independent: summarise them on all cores (each in bounded memory), keep order.
     let prices = *prices;
