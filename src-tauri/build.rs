@@ -29,6 +29,7 @@ fn main() {
         "spark_refresh",
         "spark_app_page",
         "spark_export_chart",
+        "spark_cancel",
     ];
     let manifest = tauri_build::AppManifest::new().commands(commands);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build script");

@@ -97,6 +97,7 @@ pub fn run() {
             spark::spark_refresh,
             spark::spark_app_page,
             spark::spark_export_chart,
+            spark::spark_cancel,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lakescope window");
