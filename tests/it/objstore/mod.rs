@@ -72,3 +72,44 @@ fn sources_file(dir: &std::path::Path, location: &str, options: &[(&str, &str)])
         .unwrap();
     path.display().to_string()
 }
+
+/// `lakescope spark` on a History Server that accepts and never answers: Ctrl-C ends it at once with
+/// exit 130 and a Cancelled error naming the request (as `du` does for a hanging listing).
+#[test]
+fn ctrl_c_stops_a_hanging_history_server_with_exit_130() {
+    use std::io::Read;
+    use std::time::{Duration, Instant};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().flatten() {
+            let _ = tx.send(());
+            held.push(conn);
+        }
+    });
+    let mut child = crate::support::cli()
+        .args(["spark", &url, "--json"])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    rx.recv_timeout(Duration::from_secs(30)).expect("lakescope connects to the server");
+    std::thread::sleep(Duration::from_millis(200)); // the request is sent and waiting
+    assert!(std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let asked = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(asked.elapsed() < Duration::from_secs(5), "Ctrl-C did not stop the read");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    let doc: Value = serde_json::from_str(stderr.lines().last().unwrap()).unwrap();
+    let (kind, msg) = error_naming(&doc, &format!("{url}/api/v1/applications"));
+    assert_eq!(kind, "Cancelled", "{msg}");
+}
