@@ -60,6 +60,13 @@ then
   .venv/bin/python -m pip install -q --disable-pip-version-check -r tests/py/requirements.txt
 fi
 
+# --- Azurite, the Azure Blob emulator of the object-storage tests (tests/objstore/package.json) -------
+if [ ! -x tests/objstore/node_modules/.bin/azurite-blob ] \
+  || [ tests/objstore/package-lock.json -nt tests/objstore/node_modules/.package-lock.json ]; then
+  log "installing Azurite (npm ci in tests/objstore)"
+  (cd tests/objstore && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 # --- tauri-driver for the E2E tests ----------------------------------------------------------------
 if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
   log "installing tauri-driver"

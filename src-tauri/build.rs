@@ -39,6 +39,7 @@ fn main() {
         // The Overview page (src/overview.rs).
         "overview",
         "top_growth_chart_svg",
+        "spark_cancel",
     ];
     let manifest = tauri_build::AppManifest::new().commands(commands);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build script");

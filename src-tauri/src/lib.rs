@@ -109,6 +109,7 @@ pub fn run() {
             learn::learn_dismiss_offer,
             overview::overview,
             overview::top_growth_chart_svg,
+            spark::spark_cancel,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lakescope window");

@@ -79,3 +79,11 @@ pub async fn spark_export_chart(
 ) -> Reply<String> {
     state.spark.export_chart(&input, &app_id, &options, &PathBuf::from(path)).await.map_err(report)
 }
+
+/// Stop reading `input` (every input being read, when none is named): the call that is reading it
+/// (open, refresh, overview) answers at once, with a Cancelled error on that input. Returns how many
+/// reads were stopped (0 when the read had already finished).
+#[tauri::command]
+pub fn spark_cancel(state: State<'_, AppState>, input: Option<String>) -> usize {
+    state.spark.cancel(input.as_deref())
+}

@@ -2,9 +2,11 @@
 // runs), every figure of two applications (over-allocated, Python-heavy) compared with what
 // `lakescope spark <log> --json` prints for the same log, advice and missing-telemetry warnings,
 // chart export (SVG and PNG, never overwriting), keyboard, Ctrl+K, dark theme, a broken input next to
-// working ones, and the opened inputs remembered across a restart.
+// working ones, Cancel on a History Server that never answers, and the opened inputs remembered across
+// a restart.
 
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { KEY, sleep } from "./webdriver.mjs";
 import { ANCHOR, OUT, ROOT, assert, assertEq, cliJson, humanBytes, launch, shot, withApp } from "./harness.mjs";
@@ -233,6 +235,33 @@ export async function scenarioSpark() {
     assertEq(err, "NotFound", "the missing input's error kind");
     assertEq(await wd.exec(`return document.querySelectorAll('[data-testid="spark-app-row"]').length;`), all.length, "applications still listed");
     await shot(wd, scenario, "broken-input");
+
+    // A History Server that never answers: the input shows as loading with a Cancel button; Cancel ends
+    // the read at once with "Cancelled" on that input, and the input can then be closed.
+    const hanging = http.createServer(() => {});
+    await new Promise((ok) => hanging.listen(0, "127.0.0.1", ok));
+    const slowUrl = `http://127.0.0.1:${hanging.address().port}`;
+    try {
+      await wd.type('[data-testid="spark-input-text"]', slowUrl);
+      await wd.click('[data-testid="spark-open"]');
+      await wd.waitFor(`[data-testid="spark-input-loading"][data-input="${slowUrl}"]`);
+      await shot(wd, scenario, "loading");
+      const asked = Date.now();
+      await wd.click('[data-testid="spark-input-cancel"]');
+      await wd.until(`return !!document.querySelector('[data-testid="spark-input"][data-input="${slowUrl}"][data-errors="1"]');`, "the cancelled input listed", 5000);
+      const took = Date.now() - asked;
+      assert(took < 3000, `cancel answered in ${took} ms`);
+      const kind = await wd.exec(`return document.querySelector('[data-testid="spark-input"][data-input="${slowUrl}"] [data-testid="error-state"]').dataset.kind;`);
+      assertEq(kind, "Cancelled", "the cancelled input's error kind");
+      assertEq(await wd.exec(`return document.querySelectorAll('[data-testid="spark-app-row"]').length;`), all.length, "applications still listed after the cancel");
+      await shot(wd, scenario, "cancelled");
+      await wd.click(`[data-testid="spark-input"][data-input="${slowUrl}"] .close`);
+      await wd.until(`return !document.querySelector('[data-testid="spark-input"][data-input="${slowUrl}"]');`, "the cancelled input closed");
+      console.log(`  ok a hanging History Server: loading with Cancel, cancelled in ${took} ms, then closed`);
+    } finally {
+      hanging.closeAllConnections();
+      hanging.close();
+    }
     await checkCsp(wd, scenario);
   });
 

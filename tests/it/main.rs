@@ -13,6 +13,7 @@ mod findings;
 mod hms;
 mod iceberg_truth;
 mod overview;
+mod objstore;
 mod parquet_truth;
 mod s3;
 mod spark;

@@ -320,7 +320,27 @@ async fn run(cli: Cli) -> Result<()> {
             if cli.json { print_json(&report) } else { human::bench(&report) }
         }
         Command::Spark { inputs, runs, prices } => {
-            let got = Lakescope::spark_apps(&inputs, &prices.prices()).await;
+            // As for du: a prefix inside a configured storage source opens with its options.
+            let ls = match cli.sources {
+                Some(p) => open_sources(Some(p))?,
+                None => open_sources(None).unwrap_or_else(|_| Lakescope::new(Vec::new(), None)),
+            };
+            // Ctrl-C stops a slow History Server or listing (exit 130, like du).
+            let cancel = lakescope::cancel::CancelToken::new();
+            let on_ctrl_c = cancel.clone();
+            let watcher = tokio::spawn(async move {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    on_ctrl_c.cancel();
+                }
+            });
+            let got = ls.spark_apps_in_sources(&inputs, &prices.prices(), &cancel).await;
+            watcher.abort();
+            if cancel.is_cancelled() {
+                return Err(match got.errors.iter().find(|e| e.error.kind == lakescope::ErrorKind::Cancelled) {
+                    Some(e) => Error::new(e.error.kind, e.error.message.clone()),
+                    None => lakescope::cancel::cancelled(format!("reading {}", inputs.join(", "))),
+                });
+            }
             for e in &got.errors {
                 eprintln!("warning: {}: {}", e.input, e.error.message);
             }

@@ -317,10 +317,25 @@ impl Lakescope {
     /// Read every application under each input (`/logs`, `s3://b/logs`, `…/eventlog_v2_app-1`,
     /// `http://history-server:18080`). Per-input and per-log errors are kept beside the applications.
     pub async fn spark_apps(inputs: &[String], prices: &crate::spark::Prices) -> SparkApps {
+        Self::spark_apps_cancellable(inputs, prices, &crate::cancel::CancelToken::new()).await
+    }
+
+    /// [`Self::spark_apps`], stopped by `cancel` (each input still unread then says Cancelled).
+    pub async fn spark_apps_cancellable(inputs: &[String], prices: &crate::spark::Prices, cancel: &crate::cancel::CancelToken) -> SparkApps {
+        Self::spark_apps_with(inputs, prices, cancel, &|_| Default::default()).await
+    }
+
+    /// [`Self::spark_apps_cancellable`], opening each object-store input with `store_options(input)`.
+    pub(crate) async fn spark_apps_with(
+        inputs: &[String],
+        prices: &crate::spark::Prices,
+        cancel: &crate::cancel::CancelToken,
+        store_options: &(dyn Fn(&str) -> std::collections::BTreeMap<String, String> + Sync),
+    ) -> SparkApps {
         let mut apps = Vec::new();
         let mut errors = Vec::new();
         for input in inputs {
-            match crate::spark::read_input(input, prices).await {
+            match crate::spark::read_input_with(input, prices, cancel, &store_options(input)).await {
                 Ok(results) => {
                     for r in results {
                         match r {

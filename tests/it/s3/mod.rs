@@ -31,7 +31,7 @@ pub(crate) fn upload_demo() -> &'static moto::Moto {
 
 /// `{"total_bytes","total_objects","children":[{name,bytes,objects}]}` of a du report, for comparing
 /// with the Python sums (which know no modification times).
-fn sums(doc: &Value) -> Value {
+pub(crate) fn sums(doc: &Value) -> Value {
     let children: Vec<Value> = doc["children"]
         .as_array()
         .unwrap()
@@ -41,7 +41,7 @@ fn sums(doc: &Value) -> Value {
     json!({"total_bytes": doc["total_bytes"], "total_objects": doc["total_objects"], "children": children})
 }
 
-fn py_walk(dir: &std::path::Path, depth: usize) -> Value {
+pub(crate) fn py_walk(dir: &std::path::Path, depth: usize) -> Value {
     let out = std::process::Command::new(python())
         .arg(repo_root().join("tests/py/s3_moto.py"))
         .args(["walk", dir.to_str().unwrap(), &depth.to_string()])

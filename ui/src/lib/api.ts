@@ -45,6 +45,8 @@ export const api = {
   sparkAddDemo: () => call<SparkOverview>("spark_add_demo"),
   sparkRemoveInput: (input: string) => call<SparkOverview>("spark_remove_input", { input }),
   sparkRefresh: () => call<SparkOverview>("spark_refresh"),
+  /** Stop reading `input` (every input being read when null); the pending call then answers. */
+  sparkCancel: (input: string | null) => call<number>("spark_cancel", { input }),
   sparkAppPage: (input: string, appId: string, options: ChartOptions) =>
     call<SparkAppPage>("spark_app_page", { input, appId, options }),
   sparkExportChart: (input: string, appId: string, options: ChartOptions, path: string) =>

@@ -11,6 +11,8 @@ class SparkState {
   overview = $state<Load<SparkOverview> | null>(null);
   /** The input being opened or closed, and the error of the last attempt (shown by the form). */
   busy = $state<string | null>(null);
+  /** The input being opened (not yet in the list), shown with its own Cancel button. */
+  opening = $state<string | null>(null);
   actionError = $state<ErrorReport | null>(null);
   private gen = 0;
 
@@ -38,7 +40,24 @@ class SparkState {
     if (!this.overview) void this.run("load", api.sparkOverview);
   }
   reload = () => this.run("refresh", api.sparkRefresh);
-  add = (input: string) => this.run(input, () => api.sparkAddInput(input));
+  add = async (input: string) => {
+    this.opening = input.trim();
+    try {
+      return await this.run(input, () => api.sparkAddInput(input));
+    } finally {
+      if (this.opening === input.trim()) this.opening = null;
+    }
+  };
+  /** Stop the read in progress: the input being opened, else every input being read (load, refresh).
+   * The pending call then answers, with "cancelled" on each stopped input. */
+  cancel = async () => {
+    if (this.busy === null) return;
+    try {
+      await api.sparkCancel(this.opening);
+    } catch (e) {
+      this.actionError = toReport(e);
+    }
+  };
   addDemo = () => this.run("demo", api.sparkAddDemo);
   remove = (input: string) => this.run(input, () => api.sparkRemoveInput(input));
 }

@@ -16,6 +16,7 @@ pub mod workspace;
 
 use std::time::Instant;
 
+use crate::cancel::CancelToken;
 use crate::error::{Error, Result, ResultExt};
 use crate::model::AppSummary;
 
@@ -41,21 +42,42 @@ pub fn is_history_server(input: &str) -> bool {
 /// Every application under one input: each log is its own result, so one broken log does not hide the
 /// others. A History Server URL is read through its REST API.
 pub async fn read_input(input: &str, prices: &Prices) -> Result<Vec<Result<AppSummary>>> {
+    read_input_cancellable(input, prices, &CancelToken::new()).await
+}
+
+/// [`read_input`], stopped by `cancel`: during a History Server request or a listing, and between logs
+/// (a log being decoded is finished first; each is bounded in memory and time by its size).
+pub async fn read_input_cancellable(input: &str, prices: &Prices, cancel: &CancelToken) -> Result<Vec<Result<AppSummary>>> {
+    read_input_with(input, prices, cancel, &Default::default()).await
+}
+
+/// [`read_input_cancellable`] with store options for an object-store prefix (see [`source::discover_with`]).
+pub async fn read_input_with(
+    input: &str,
+    prices: &Prices,
+    cancel: &CancelToken,
+    store_options: &std::collections::BTreeMap<String, String>,
+) -> Result<Vec<Result<AppSummary>>> {
     if is_history_server(input) {
-        return history_server::read(input, prices).await;
+        return history_server::read(input, prices, cancel).await;
     }
-    let entries = source::discover(input).await?;
+    let stopped = || crate::cancel::cancelled(format!("reading {input}"));
+    let entries = tokio::select! {
+        biased;
+        _ = cancel.cancelled() => return Err(stopped()),
+        entries = source::discover_with(input, store_options) => entries?,
+    };
     // Applications are independent: summarise them on all cores (each in bounded memory), keep order.
     let prices = *prices;
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(entries.len().max(1));
     let queue = std::sync::Arc::new(std::sync::Mutex::new(entries.into_iter().enumerate().collect::<Vec<_>>()));
     let mut tasks = Vec::with_capacity(workers);
     for _ in 0..workers {
-        let (queue, handle) = (queue.clone(), tokio::runtime::Handle::current());
+        let (queue, handle, cancel) = (queue.clone(), tokio::runtime::Handle::current(), cancel.clone());
         tasks.push(tokio::task::spawn_blocking(move || {
             let _guard = handle.enter();
             let mut done = Vec::new();
-            loop {
+            while !cancel.is_cancelled() {
                 let next = queue.lock().map(|mut q| q.pop()).unwrap_or(None);
                 let Some((i, entry)) = next else { break };
                 done.push((i, summarize_entry(&entry, &prices)));
@@ -66,6 +88,9 @@ pub async fn read_input(input: &str, prices: &Prices) -> Result<Vec<Result<AppSu
     let mut out = Vec::new();
     for t in tasks {
         out.extend(t.await.map_err(Error::from)?);
+    }
+    if cancel.is_cancelled() {
+        return Err(stopped());
     }
     out.sort_by_key(|(i, _)| *i);
     Ok(out.into_iter().map(|(_, r)| r).collect())

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::api::SparkApps;
+use crate::cancel::CancelToken;
 use crate::charts::{ChartOptions, MemoryChart};
 use crate::error::{Error, ErrorReport, Result, ResultExt};
 use crate::model::{AppSummary, ExecutorSummary, MemorySeconds, Peaks, RunsAdvice, Telemetry};
@@ -110,6 +111,8 @@ pub struct SparkWorkspace {
     inputs: Mutex<Vec<String>>,
     file_error: Mutex<Option<ErrorReport>>,
     cache: tokio::sync::Mutex<HashMap<String, Arc<SparkApps>>>,
+    /// Inputs being read now, each with the token that stops its read (the page's Cancel button).
+    loading: Mutex<HashMap<String, CancelToken>>,
 }
 
 /// Where the opened Spark inputs are remembered when no file is named.
@@ -131,6 +134,7 @@ impl SparkWorkspace {
             inputs: Mutex::new(inputs),
             file_error: Mutex::new(error),
             cache: tokio::sync::Mutex::new(HashMap::new()),
+            loading: Mutex::new(HashMap::new()),
         }
     }
 
@@ -186,9 +190,38 @@ impl SparkWorkspace {
         if let Some(got) = self.cache.lock().await.get(input) {
             return got.clone();
         }
-        let got = Arc::new(crate::Lakescope::spark_apps(&[input.to_string()], &self.prices).await);
+        let cancel = CancelToken::new();
+        if let Ok(mut l) = self.loading.lock() {
+            l.insert(input.to_string(), cancel.clone());
+        }
+        let got = Arc::new(crate::Lakescope::spark_apps_cancellable(&[input.to_string()], &self.prices, &cancel).await);
+        if let Ok(mut l) = self.loading.lock() {
+            l.remove(input);
+        }
+        // A cancelled read is remembered like any failure: the input shows "cancelled" until Refresh.
         self.cache.lock().await.insert(input.to_string(), got.clone());
         got
+    }
+
+    /// Inputs being read right now.
+    pub fn loading(&self) -> Vec<String> {
+        let mut l: Vec<String> = self.loading.lock().map(|l| l.keys().cloned().collect()).unwrap_or_default();
+        l.sort();
+        l
+    }
+
+    /// Stop reading `input` (every input being read, when `None`); how many reads were stopped. The
+    /// stopped reads end at once with a Cancelled error on their input.
+    pub fn cancel(&self, input: Option<&str>) -> usize {
+        let Ok(l) = self.loading.lock() else { return 0 };
+        let mut n = 0;
+        for (i, token) in l.iter() {
+            if input.is_none_or(|x| x == i) {
+                token.cancel();
+                n += 1;
+            }
+        }
+        n
     }
 
     /// Every opened input with its applications and errors.

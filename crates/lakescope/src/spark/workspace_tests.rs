@@ -180,3 +180,35 @@ async fn demo_logs_gather_every_fixture_into_one_folder() {
     let e = prepare_demo_logs(&tmp.path().join("nowhere"), &tmp.path().join("x")).unwrap_err();
     assert_eq!(e.kind, crate::ErrorKind::NotFound);
 }
+
+#[tokio::test]
+async fn cancel_stops_a_slow_history_server_and_the_input_says_cancelled() {
+    use std::time::{Duration, Instant};
+    let (url, _seen) = crate::spark::history_server::cancel_tests::slow_server(Duration::from_secs(120)).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let w = Arc::new(ws(tmp.path()));
+    w.add(&logs("local_mode")).unwrap();
+    w.add(&url).unwrap();
+    let reading = tokio::spawn({
+        let w = w.clone();
+        async move { w.overview().await }
+    });
+    let started = Instant::now();
+    while w.loading() != [url.clone()] {
+        assert!(started.elapsed() < Duration::from_secs(20), "the slow server's read never started");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(w.cancel(Some("http://not-opened:18080")), 0, "only the named input is stopped");
+    let asked = Instant::now();
+    assert_eq!(w.cancel(Some(&url)), 1);
+    let ov = tokio::time::timeout(Duration::from_secs(1), reading).await.expect("cancelled within 1 s").unwrap();
+    assert!(asked.elapsed() < Duration::from_secs(1));
+    assert!(w.loading().is_empty());
+    let slow = ov.inputs.iter().find(|i| i.input == url).unwrap();
+    assert_eq!(slow.apps, 0);
+    assert_eq!(slow.errors.len(), 1);
+    assert_eq!(slow.errors[0].kind, crate::ErrorKind::Cancelled, "{}", slow.errors[0].message);
+    let local = ov.inputs.iter().find(|i| i.input != url).unwrap();
+    assert!(local.apps > 0 && local.errors.is_empty(), "the other input still reads: {local:?}");
+    assert_eq!(w.cancel(None), 0, "nothing is being read any more");
+}

@@ -157,20 +157,31 @@ pub async fn du(loc: &Location, opts: &DuOptions) -> Result<DuReport> {
     Ok(tally.finish())
 }
 
-/// Say which bucket is missing or which credentials were refused, not just the HTTP status.
+/// Say which bucket (S3, GCS) or container (Azure) is missing or which credentials were refused, not
+/// just the HTTP status. The services name these cases with their own error codes in the body: S3 and
+/// GCS's XML API `NoSuchBucket`, `InvalidAccessKeyId`, `SignatureDoesNotMatch`, `AccessDenied`; Azure
+/// `ContainerNotFound`, `AuthenticationFailed` ("Server failed to authenticate the request", which
+/// Azurite sends under the code `AuthorizationFailure`) and `AuthorizationPermissionMismatch`.
 pub(super) fn listing_error(e: object_store::Error, loc: &Location) -> Error {
     let text = crate::error::chain_text(&e);
-    let bucket = loc.url().host_str().unwrap_or("").to_string();
+    let url = loc.url();
+    // abfs://container@account.dfs.core.windows.net/… names the container as the URL's user.
+    let bucket = if url.username().is_empty() { url.host_str().unwrap_or("") } else { url.username() }.to_string();
+    let noun = if matches!(url.scheme(), "az" | "adl" | "azure" | "abfs" | "abfss") { "container" } else { "bucket" };
     let mut err = Error::from(e);
-    if text.contains("NoSuchBucket") {
+    if text.contains("NoSuchBucket") || text.contains("ContainerNotFound") {
         err.kind = ErrorKind::NotFound;
-        err.message = format!("bucket {bucket:?} does not exist: {}", err.message);
-    } else if text.contains("InvalidAccessKeyId") || text.contains("SignatureDoesNotMatch") {
+        err.message = format!("{noun} {bucket:?} does not exist: {}", err.message);
+    } else if text.contains("InvalidAccessKeyId")
+        || text.contains("SignatureDoesNotMatch")
+        || text.contains("AuthenticationFailed")
+        || text.contains("failed to authenticate the request")
+    {
         err.kind = ErrorKind::Auth;
-        err.message = format!("the credentials were refused for bucket {bucket:?}: {}", err.message);
-    } else if text.contains("AccessDenied") {
+        err.message = format!("the credentials were refused for {noun} {bucket:?}: {}", err.message);
+    } else if text.contains("AccessDenied") || text.contains("AuthorizationPermissionMismatch") {
         err.kind = ErrorKind::Permission;
-        err.message = format!("listing bucket {bucket:?} is not allowed with these credentials: {}", err.message);
+        err.message = format!("listing {noun} {bucket:?} is not allowed with these credentials: {}", err.message);
     }
     err.context(format!("listing {}", loc.display()))
 }

@@ -17,6 +17,18 @@ impl Lakescope {
         super::du::du(&loc, opts).await
     }
 
+    /// Spark applications under `inputs`, each object-store prefix opened with the options of the source
+    /// that holds it (so logs under a configured Azure/GCS/S3 source use its endpoint), else the
+    /// environment's.
+    pub async fn spark_apps_in_sources(
+        &self,
+        inputs: &[String],
+        prices: &crate::spark::Prices,
+        cancel: &crate::cancel::CancelToken,
+    ) -> crate::api::SparkApps {
+        Self::spark_apps_with(inputs, prices, cancel, &|i| self.store_options_for(i)).await
+    }
+
     /// The options of the source whose storage root is the longest prefix of `target` (same scheme and
     /// bucket), else none.
     pub fn store_options_for(&self, target: &str) -> BTreeMap<String, String> {

@@ -13,7 +13,7 @@ use object_store::{ObjectStore, ObjectStoreExt};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::error::{Error, Result, ResultExt};
+use crate::error::{Error, Result};
 
 /// A regular file found under a location.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,8 +166,7 @@ impl Location {
                     .list(list_prefix)
                     .try_collect()
                     .await
-                    .map_err(Error::from)
-                    .with_context(|| format!("listing {}", self.display()))?;
+                    .map_err(|e| super::du::listing_error(e, self))?;
                 let mut out: Vec<FileEntry> = metas
                     .into_iter()
                     .filter_map(|m| {
@@ -216,8 +215,7 @@ impl Location {
                 let res = store
                     .list_with_delimiter(list_prefix)
                     .await
-                    .map_err(Error::from)
-                    .with_context(|| format!("listing {}", self.display()))?;
+                    .map_err(|e| super::du::listing_error(e, self))?;
                 let dirs = res.common_prefixes.iter().filter_map(|p| p.filename().map(str::to_string)).collect();
                 let files = res
                     .objects

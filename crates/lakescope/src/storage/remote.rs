@@ -15,6 +15,15 @@
 //! `connect_timeout` — plus our `path_style = true|false` (path-style requests, object_store's default,
 //! which S3-compatible servers such as MinIO and moto want).
 //!
+//! For `az://` / `abfs://`: `account_name`, `endpoint` (the account's blob URL, for a private endpoint
+//! or Azurite: `http://127.0.0.1:10000/devstoreaccount1`), `allow_http`, `use_emulator` (Azurite at
+//! `AZURITE_BLOB_STORAGE_URL`, default port 10000, with its well-known account), `use_fabric_endpoint`,
+//! `client_id`, `tenant_id`, `authority_host`, `skip_signature`; the key, SAS or secret comes from
+//! `AZURE_STORAGE_ACCOUNT_KEY`, `AZURE_STORAGE_SAS_KEY`, `AZURE_CLIENT_SECRET`, …. For `gs://`:
+//! `base_url` (an emulator or private endpoint), `skip_signature`, `application_credentials` (a path);
+//! a service-account key comes from `GOOGLE_SERVICE_ACCOUNT` (a key file) or application default
+//! credentials. Tested against Azurite and fake-gcs-server (tests/it/objstore).
+//!
 //! Retries are bounded more tightly than object_store's default (ten retries within three minutes): a
 //! person browsing wants "unreachable" within seconds, not after a three-minute wait.
 

@@ -6,6 +6,10 @@
 //! The server does not say where a peak came from, so executors read this way carry telemetry
 //! `history-server` (or `none` when the server has no or only zero figures). It keeps no structured
 //! streaming progress and no per-task durations, so those parts stay empty here.
+//!
+//! A server can be slow (a big application is replayed on first request, which takes minutes) or hang
+//! outright, so every request races the caller's [`CancelToken`]: Cancel answers at once with
+//! [`ErrorKind::Cancelled`] instead of waiting out the five-minute request timeout.
 
 mod rest;
 
@@ -14,6 +18,7 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
+use crate::cancel::{CancelToken, cancelled};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{AppSummary, ExecutorSummary, JobSummary, Peaks, StageSummary};
 use crate::spark::cost::Prices;
@@ -40,6 +45,7 @@ fn parse_url(input: &str) -> (String, Option<String>) {
 struct Client {
     http: reqwest::Client,
     api: String,
+    cancel: CancelToken,
 }
 
 fn http_error(url: &str, e: reqwest::Error) -> Error {
@@ -60,21 +66,33 @@ fn http_error(url: &str, e: reqwest::Error) -> Error {
 impl Client {
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
         let url = format!("{}{path}", self.api);
-        let resp = self.http.get(&url).send().await.and_then(|r| r.error_for_status()).map_err(|e| http_error(&url, e))?;
-        let body = resp.bytes().await.map_err(|e| http_error(&url, e))?;
+        let stopped = || cancelled(format!("reading the History Server at GET {url}"));
+        if self.cancel.is_cancelled() {
+            return Err(stopped());
+        }
+        let fetch = async {
+            let resp = self.http.get(&url).send().await.and_then(|r| r.error_for_status()).map_err(|e| http_error(&url, e))?;
+            resp.bytes().await.map_err(|e| http_error(&url, e))
+        };
+        let body = tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => return Err(stopped()),
+            body = fetch => body?,
+        };
         serde_json::from_slice(&body).map_err(|e| Error::corrupt(format!("GET {url}: not the History Server's JSON: {e}")))
     }
 }
 
-/// Every application attempt the server lists (or the one the URL names).
-pub async fn read(input: &str, prices: &Prices) -> Result<Vec<Result<AppSummary>>> {
+/// Every application attempt the server lists (or the one the URL names); `cancel` stops it between and
+/// during requests.
+pub async fn read(input: &str, prices: &Prices, cancel: &CancelToken) -> Result<Vec<Result<AppSummary>>> {
     let (base, only) = parse_url(input);
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(300))
         .connect_timeout(Duration::from_secs(10))
         .build()
         .map_err(|e| Error::internal(format!("HTTP client: {e}")))?;
-    let client = Client { http, api: format!("{base}/api/v1") };
+    let client = Client { http, api: format!("{base}/api/v1"), cancel: cancel.clone() };
     let apps: Vec<Application> = match &only {
         Some(id) => vec![client.get(&format!("/applications/{id}")).await?],
         None => client.get("/applications").await?,
@@ -82,7 +100,14 @@ pub async fn read(input: &str, prices: &Prices) -> Result<Vec<Result<AppSummary>
     let mut out = Vec::new();
     for app in &apps {
         for attempt in &app.attempts {
-            out.push(read_attempt(&client, &base, app, attempt, prices).await);
+            let got = read_attempt(&client, &base, app, attempt, prices).await;
+            // A cancel is the whole read's answer, not one attempt's error beside the others.
+            if let Err(e) = &got
+                && e.kind == ErrorKind::Cancelled
+            {
+                return Err(Error::new(e.kind, e.message.clone()));
+            }
+            out.push(got);
         }
     }
     Ok(out)
@@ -228,8 +253,82 @@ mod tests {
 
     #[tokio::test]
     async fn an_unreachable_server_is_said_so() {
-        let err = read("http://127.0.0.1:9", &Prices::default()).await.unwrap_err();
+        let err = read("http://127.0.0.1:9", &Prices::default(), &CancelToken::new()).await.unwrap_err();
         assert_eq!(err.kind, ErrorKind::Unreachable, "{}", err.message);
         assert!(err.message.contains("127.0.0.1:9"), "{}", err.message);
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod cancel_tests {
+    use std::time::{Duration, Instant};
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    use super::*;
+
+    /// A real HTTP server on loopback that lists one application at once and answers every other request
+    /// only after `delay` — a History Server replaying a big log. Returns its URL and a counter of
+    /// requests received.
+    pub(crate) async fn slow_server(delay: Duration) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = seen.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut conn, _)) = listener.accept().await else { return };
+                let count = count.clone();
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 4096];
+                    let n = conn.read(&mut buf).await.unwrap_or(0);
+                    count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let request = String::from_utf8_lossy(&buf[..n]).to_string();
+                    let body = if request.starts_with("GET /api/v1/applications HTTP") {
+                        r#"[{"id":"app-1","name":"slow","attempts":[{"completed":true}]}]"#.to_string()
+                    } else {
+                        tokio::time::sleep(delay).await;
+                        "[]".to_string()
+                    };
+                    let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", body.len());
+                    let _ = conn.write_all(format!("{head}{body}").as_bytes()).await;
+                });
+            }
+        });
+        (url, seen)
+    }
+
+    #[tokio::test]
+    async fn cancel_stops_a_slow_read_within_a_second() {
+        let (url, seen) = slow_server(Duration::from_secs(120)).await;
+        let cancel = CancelToken::new();
+        let reader = tokio::spawn({
+            let (url, cancel) = (url.clone(), cancel.clone());
+            async move { read(&url, &Prices::default(), &cancel).await }
+        });
+        // Wait until the per-application requests are in flight (the list answered at once).
+        let started = Instant::now();
+        while seen.load(std::sync::atomic::Ordering::SeqCst) < 2 {
+            assert!(started.elapsed() < Duration::from_secs(10), "the reader never asked for the application's details");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let asked = Instant::now();
+        cancel.cancel();
+        let got = tokio::time::timeout(Duration::from_secs(1), reader).await.expect("answered within 1 s").unwrap();
+        let err = got.expect_err("a cancelled read is an error");
+        assert_eq!(err.kind, ErrorKind::Cancelled, "{}", err.message);
+        assert!(err.message.contains(&url) && err.message.contains("/applications/app-1/"), "{}", err.message);
+        assert!(asked.elapsed() < Duration::from_secs(1));
+    }
+
+    #[tokio::test]
+    async fn a_read_cancelled_before_it_starts_sends_nothing() {
+        let (url, seen) = slow_server(Duration::from_secs(120)).await;
+        let cancel = CancelToken::new();
+        cancel.cancel();
+        let err = read(&url, &Prices::default(), &cancel).await.unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Cancelled, "{}", err.message);
+        assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 0, "no request after the cancel");
     }
 }

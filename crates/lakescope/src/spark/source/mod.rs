@@ -9,7 +9,7 @@
 
 use std::io::{self, Read};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::storage::{FileEntry, Location};
 
 use super::codec::Codec;
@@ -51,15 +51,25 @@ fn rolled_index(name: &str) -> Option<u64> {
 
 /// Find every application log under `input` (a path, `file://…`, `s3://…`, `gs://…`, `az://…`).
 pub async fn discover(input: &str) -> Result<Vec<LogEntry>> {
-    let loc = crate::storage::open(input, &Default::default())?;
+    discover_with(input, &Default::default()).await
+}
+
+/// [`discover`], opening an object-store prefix with store options (endpoint, account, …) on top of the
+/// environment's, as a configured source's location would be.
+pub async fn discover_with(input: &str, options: &std::collections::BTreeMap<String, String>) -> Result<Vec<LogEntry>> {
+    let loc = crate::storage::open(input, options)?;
     let (file_size, is_dir) = match loc.local_path() {
         Some(p) => match std::fs::metadata(p) {
             Ok(m) => (m.is_file().then_some(m.len()), m.is_dir()),
             Err(_) => (None, false),
         },
-        None => match loc.size_of("").await? {
-            Some(size) => (Some(size), false),
-            None => (None, loc.is_dir().await?),
+        None => match loc.size_of("").await {
+            Ok(Some(size)) => (Some(size), false),
+            Ok(None) => (None, loc.is_dir().await?),
+            // A refused HEAD has no body to say why (a wrong key, or a missing permission); the listing's
+            // answer does, so it decides (and a prefix that may be listed but not HEAD-ed still reads).
+            Err(e) if matches!(e.kind, ErrorKind::Permission | ErrorKind::Auth) => (None, loc.is_dir().await?),
+            Err(e) => return Err(e),
         },
     };
     if let Some(size) = file_size {
