@@ -279,3 +279,5 @@ pub fn utc_day(ms: i64) -> String {
 
 #[cfg(test)]
 mod tests;
+
+mod lookup;
