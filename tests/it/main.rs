@@ -10,6 +10,7 @@ mod cost;
 mod delta_truth;
 mod findings;
 mod hms;
+mod lookup;
 mod iceberg_truth;
 mod parquet_truth;
 mod s3;

@@ -134,6 +134,42 @@ pub struct IndexError {
     pub error: ErrorReport,
 }
 
+/// Where a background refresh stands, and what the loaded index holds (the app polls this).
+#[derive(Debug, Clone, Default, Serialize, TS)]
+#[ts(export)]
+pub struct IndexStatus {
+    pub running: bool,
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+    /// The table being read now.
+    pub current: Option<String>,
+    /// Tables in the loaded index.
+    #[ts(type = "number")]
+    pub tables: u64,
+    /// Sources and owners present in the loaded index (the search's filter chips).
+    pub sources: Vec<String>,
+    pub owners: Vec<String>,
+    /// The last refresh's summary, or why it failed as a whole.
+    pub last: Option<IndexReport>,
+    pub error: Option<ErrorReport>,
+}
+
+impl IndexStatus {
+    /// The parts of the status that describe a loaded index.
+    pub fn describe(&mut self, index: &SearchIndex) {
+        let mut sources: Vec<String> = index.tables().iter().map(|t| t.source.clone()).collect();
+        sources.dedup();
+        let mut owners: Vec<String> = index.tables().iter().filter_map(|t| t.owner.clone()).collect();
+        owners.sort();
+        owners.dedup();
+        self.tables = index.len() as u64;
+        self.sources = sources;
+        self.owners = owners;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
