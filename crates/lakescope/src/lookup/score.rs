@@ -43,21 +43,36 @@ fn bit(b: u8) -> u64 {
     1u64 << i
 }
 
-fn is_sep(b: u8) -> bool {
+pub(super) fn is_sep(b: u8) -> bool {
     matches!(b, b'_' | b'.' | b'-' | b' ' | b'/' | b',' | b'(' | b':')
 }
 
-/// Score `term` against `text` (both lowercase; `text_mask` = `char_mask(text)`), higher is better;
+/// A query term, prepared once per query: its lowercase bytes, mask and substring searcher.
+pub struct Term {
+    pub bytes: Vec<u8>,
+    pub mask: u64,
+    finder: memchr::memmem::Finder<'static>,
+}
+
+impl Term {
+    pub fn new(text: &str) -> Term {
+        let bytes = text.to_ascii_lowercase().into_bytes();
+        let finder = memchr::memmem::Finder::new(&bytes).into_owned();
+        Term { mask: char_mask(&bytes), bytes, finder }
+    }
+}
+
+/// Score `term` against `text` (lowercase; `text_mask` = `char_mask(text)`), higher is better;
 /// `None` when it does not match at all. Scores: exact 1000, prefix 900…, word start 800…, substring
 /// 700…, subsequence 300–600, typo 250.
-pub fn score(term: &[u8], text: &[u8], text_mask: u64, fuzz: Fuzziness) -> Option<(u32, MatchKind)> {
+pub fn score(term: &Term, text: &[u8], text_mask: u64, fuzz: Fuzziness) -> Option<(u32, MatchKind)> {
+    let (t, term) = (term, term.bytes.as_slice());
     if term.is_empty() || text.is_empty() {
         return None;
     }
-    let term_mask = char_mask(term);
-    let missing = (term_mask & !text_mask).count_ones();
+    let missing = (t.mask & !text_mask).count_ones();
     if missing == 0 {
-        if let Some(hit) = contiguous(term, text) {
+        if let Some(hit) = contiguous(t, text) {
             return Some(hit);
         }
         if fuzz == Fuzziness::Full {
@@ -72,7 +87,8 @@ pub fn score(term: &[u8], text: &[u8], text_mask: u64, fuzz: Fuzziness) -> Optio
     None
 }
 
-fn contiguous(term: &[u8], text: &[u8]) -> Option<(u32, MatchKind)> {
+fn contiguous(t: &Term, text: &[u8]) -> Option<(u32, MatchKind)> {
+    let term = t.bytes.as_slice();
     if term == text {
         return Some((1000, MatchKind::Exact));
     }
@@ -80,9 +96,8 @@ fn contiguous(term: &[u8], text: &[u8]) -> Option<(u32, MatchKind)> {
     if text.starts_with(term) {
         return Some((900 - longer(text.len() - term.len()), MatchKind::Prefix));
     }
-    let finder = memchr::memmem::Finder::new(term);
     let mut first = None;
-    for pos in finder.find_iter(text) {
+    for pos in t.finder.find_iter(text) {
         if is_sep(text[pos - 1]) {
             // Earlier word starts rank a little higher: `order_id` over `customer_order`.
             return Some((800 - longer(pos), MatchKind::WordStart));
@@ -118,8 +133,13 @@ fn subsequence(term: &[u8], text: &[u8]) -> Option<u32> {
 /// of `text`'s words (or of `text` itself).
 fn typo_at_word_start(term: &[u8], text: &[u8]) -> bool {
     let starts = std::iter::once(0).chain((1..text.len()).filter(|&i| is_sep(text[i - 1])));
+    let (a, b) = (term[0], term[1]);
     for s in starts {
         let rest = &text[s..];
+        // One edit leaves one of the term's first two letters among the word's first two.
+        if rest.len() < 2 || !(rest[0] == a || rest[0] == b || rest[1] == a || rest[1] == b) {
+            continue;
+        }
         for len in [term.len(), term.len() + 1, term.len() - 1] {
             if len <= rest.len() && within_one_edit(term, &rest[..len]) {
                 return true;
@@ -154,7 +174,7 @@ mod tests {
     use super::*;
 
     fn s(term: &str, text: &str) -> Option<(u32, MatchKind)> {
-        score(term.as_bytes(), text.as_bytes(), char_mask(text.as_bytes()), Fuzziness::Full)
+        score(&Term::new(term), text.as_bytes(), char_mask(text.as_bytes()), Fuzziness::Full)
     }
 
     fn kind(term: &str, text: &str) -> Option<MatchKind> {
@@ -211,9 +231,10 @@ mod tests {
     fn comments_only_match_contiguously() {
         let text = b"raw order lines from the web shop";
         let m = char_mask(text);
-        assert_eq!(score(b"web", text, m, Fuzziness::Contiguous).map(|x| x.1), Some(MatchKind::WordStart));
-        assert_eq!(score(b"rwshp", text, m, Fuzziness::Contiguous), None);
-        assert!(score(b"rwshp", text, m, Fuzziness::Full).is_some());
+        let (web, rwshp) = (Term::new("web"), Term::new("rwshp"));
+        assert_eq!(score(&web, text, m, Fuzziness::Contiguous).map(|x| x.1), Some(MatchKind::WordStart));
+        assert_eq!(score(&rwshp, text, m, Fuzziness::Contiguous), None);
+        assert!(score(&rwshp, text, m, Fuzziness::Full).is_some());
     }
 
     #[test]

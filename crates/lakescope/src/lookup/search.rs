@@ -12,7 +12,7 @@ use std::collections::BinaryHeap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::score::{self, char_mask, Fuzziness};
+use super::score::{self, char_mask, Fuzziness, Term};
 use super::{IndexedTable, Layer};
 use crate::error::{Error, Result};
 use crate::model::TableFormat;
@@ -94,21 +94,101 @@ impl Text {
     }
 }
 
-struct Entry {
-    name: Text,
-    namespace: Text,
-    columns: Vec<Text>,
-    /// Union of the columns' masks: a term no column could hold skips them all.
-    columns_mask: u64,
-    owner: Option<Text>,
-    comment: Option<Text>,
-    from_hms: bool,
+/// Distinct texts (column names, namespaces, owners repeat across thousands of tables): each is
+/// scored once per query term, and tables refer to them by number.
+#[derive(Default)]
+struct Vocabulary {
+    texts: Vec<Text>,
+    ids: std::collections::HashMap<String, u32>,
 }
 
-/// The loaded index, ready to search.
+impl Vocabulary {
+    fn id(&mut self, s: &str) -> u32 {
+        let key = s.to_ascii_lowercase();
+        if let Some(&id) = self.ids.get(&key) {
+            return id;
+        }
+        let id = self.texts.len() as u32;
+        self.texts.push(Text::new(&key));
+        self.ids.insert(key, id);
+        id
+    }
+
+    /// Each text's weighted score for `term` (0: no match).
+    fn scores(&self, term: &Term, weight: u32) -> Vec<u32> {
+        self.texts.iter().map(|t| weighted(score::score(term, &t.lower, t.mask, Fuzziness::Full), weight)).collect()
+    }
+}
+
+fn weighted(s: Option<(u32, score::MatchKind)>, weight: u32) -> u32 {
+    s.map(|(s, _)| s * weight / 10).unwrap_or(0)
+}
+
+/// Many short texts in one buffer: text `i` is `bytes[ends[i - 1]..ends[i]]`. Scanning 100k names
+/// then reads one contiguous buffer instead of chasing 100k heap pointers.
+#[derive(Default)]
+struct Arena {
+    bytes: Vec<u8>,
+    ends: Vec<u32>,
+    masks: Vec<u64>,
+    /// Where each text's second word starts (after `_`, `.`, …), capped at 255: bounds its best
+    /// word-start score without reading it.
+    second_word: Vec<u8>,
+}
+
+impl Arena {
+    fn push(&mut self, s: Option<&str>) {
+        let lower = s.unwrap_or("").to_ascii_lowercase();
+        self.bytes.extend_from_slice(lower.as_bytes());
+        self.ends.push(self.bytes.len() as u32);
+        self.masks.push(if s.is_some() { char_mask(lower.as_bytes()) } else { 0 });
+        let b = lower.as_bytes();
+        let second = (1..b.len()).find(|&i| score::is_sep(b[i - 1])).unwrap_or(255).min(255);
+        self.second_word.push(second as u8);
+    }
+
+    fn len_of(&self, i: usize) -> usize {
+        (self.ends[i] - if i == 0 { 0 } else { self.ends[i - 1] }) as usize
+    }
+
+    fn get(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.bytes[start..self.ends[i] as usize]
+    }
+}
+
+/// No owner.
+const NONE: u32 = u32::MAX;
+
+/// The loaded index, ready to search. Per table (same position as in `tables`): its name and comment
+/// in arenas, and numbers into the vocabularies for its namespace, columns and owner.
 pub struct SearchIndex {
     tables: Vec<IndexedTable>,
-    entries: Vec<Entry>,
+    names: Arena,
+    comments: Arena,
+    namespace_ids: Vec<u32>,
+    owner_ids: Vec<u32>,
+    /// The columns of table `i` are `column_ids[column_ends[i - 1]..column_ends[i]]`.
+    column_ids: Vec<u32>,
+    column_ends: Vec<u32>,
+    from_hms: Vec<bool>,
+    namespaces: Vocabulary,
+    columns: Vocabulary,
+    owners: Vocabulary,
+}
+
+/// One query term with its scores over each vocabulary, computed once per query.
+struct Prepared {
+    term: Term,
+    namespaces: Vec<u32>,
+    columns: Vec<u32>,
+    owners: Vec<u32>,
+    /// The best weighted score of any namespace, column or owner: no table can get more from them.
+    best_vocabulary: u32,
+    /// Whether any namespace / column / owner matched at all (else their lookups are skipped).
+    any_namespace: bool,
+    any_column: bool,
+    any_owner: bool,
 }
 
 /// Weights (tenths) per field: a name match outranks the same match in a column, owner or comment.
@@ -117,26 +197,40 @@ const NAMESPACE: u32 = 7;
 const COLUMN: u32 = 7;
 const OWNER: u32 = 6;
 const COMMENT: u32 = 5;
+/// The best any other field can weigh (an exact column or namespace match): a name match at least this
+/// good needs no look at the rest.
+const BEST_OTHER: u32 = 1000 * COLUMN / 10;
 
 impl SearchIndex {
     pub fn new(mut tables: Vec<IndexedTable>) -> SearchIndex {
         tables.sort_by(|a, b| (&a.source, &a.namespace, &a.name).cmp(&(&b.source, &b.namespace, &b.name)));
-        let entries = tables
-            .iter()
-            .map(|t| {
-                let columns: Vec<Text> = t.columns.iter().map(|c| Text::new(&c.name)).collect();
-                Entry {
-                    name: Text::new(&t.name),
-                    namespace: Text::new(&t.namespace),
-                    columns_mask: columns.iter().fold(0, |m, c| m | c.mask),
-                    columns,
-                    owner: t.owner.as_deref().map(Text::new),
-                    comment: t.comment.as_deref().map(Text::new),
-                    from_hms: t.source_kind == "hms",
-                }
-            })
-            .collect();
-        SearchIndex { tables, entries }
+        let mut ix = SearchIndex {
+            tables: Vec::new(),
+            names: Arena::default(),
+            comments: Arena::default(),
+            namespace_ids: Vec::with_capacity(tables.len()),
+            owner_ids: Vec::with_capacity(tables.len()),
+            column_ids: Vec::new(),
+            column_ends: Vec::with_capacity(tables.len()),
+            from_hms: Vec::with_capacity(tables.len()),
+            namespaces: Vocabulary::default(),
+            columns: Vocabulary::default(),
+            owners: Vocabulary::default(),
+        };
+        for t in &tables {
+            ix.names.push(Some(&t.name));
+            ix.comments.push(t.comment.as_deref());
+            ix.namespace_ids.push(ix.namespaces.id(&t.namespace));
+            ix.owner_ids.push(t.owner.as_deref().map(|o| ix.owners.id(o)).unwrap_or(NONE));
+            for c in &t.columns {
+                let id = ix.columns.id(&c.name);
+                ix.column_ids.push(id);
+            }
+            ix.column_ends.push(ix.column_ids.len() as u32);
+            ix.from_hms.push(t.source_kind == "hms");
+        }
+        ix.tables = tables;
+        ix
     }
 
     pub fn len(&self) -> usize {
@@ -151,20 +245,48 @@ impl SearchIndex {
         &self.tables
     }
 
+    fn prepare(&self, query: &str) -> Vec<Prepared> {
+        query
+            .split_whitespace()
+            .map(|t| {
+                let term = Term::new(t);
+                let (namespaces, columns, owners) = (
+                    self.namespaces.scores(&term, NAMESPACE),
+                    self.columns.scores(&term, COLUMN),
+                    self.owners.scores(&term, OWNER),
+                );
+                let any = |v: &[u32]| v.iter().any(|&s| s > 0);
+                let max = |v: &[u32]| v.iter().copied().max().unwrap_or(0);
+                Prepared {
+                    best_vocabulary: max(&namespaces).max(max(&columns)).max(max(&owners)),
+                    any_namespace: any(&namespaces),
+                    any_column: any(&columns),
+                    any_owner: any(&owners),
+                    namespaces,
+                    columns,
+                    owners,
+                    term,
+                }
+            })
+            .collect()
+    }
+
     /// The best `limit` tables for `query` (whitespace-separated terms, all of which must match
     /// somewhere), best first. An empty query lists tables in name order.
     pub fn search(&self, query: &str, filters: &SearchFilters, limit: usize) -> Vec<Hit> {
-        let terms: Vec<Vec<u8>> = query.split_whitespace().map(|t| t.to_ascii_lowercase().into_bytes()).collect();
+        let terms = self.prepare(query);
         let format = filters.format.as_deref().map(str::to_ascii_lowercase);
         let owner = filters.owner.as_deref().map(str::to_ascii_lowercase);
+        let unfiltered = *filters == SearchFilters::default();
         let keep = |i: usize| {
-            let (t, e) = (&self.tables[i], &self.entries[i]);
-            filters.source.as_deref().is_none_or(|s| t.source == s)
+            let t = &self.tables[i];
+            unfiltered
+                || filters.source.as_deref().is_none_or(|s| t.source == s)
                 && filters.layer.is_none_or(|l| t.layer == Some(l))
                 && owner.as_deref().is_none_or(|o| t.owner.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(o)))
                 && match format.as_deref() {
                     None => true,
-                    Some("hive") => e.from_hms,
+                    Some("hive") => self.from_hms[i],
                     Some(f) => t.format.to_string() == f,
                 }
         };
@@ -172,12 +294,19 @@ impl SearchIndex {
             return Vec::new();
         }
         if terms.is_empty() {
-            return (0..self.tables.len()).filter(|&i| keep(i)).take(limit).map(|i| self.hit(i, 0, None)).collect();
+            return (0..self.tables.len()).filter(|&i| keep(i)).take(limit).map(|i| self.hit(i, 0, &[])).collect();
         }
         // Min-heap of the best `limit` so far; ties go to the earlier (name-ordered) table.
         let mut best: BinaryHeap<Reverse<(u32, Reverse<usize>)>> = BinaryHeap::with_capacity(limit + 1);
-        for i in 0..self.entries.len() {
+        for i in 0..self.tables.len() {
             if !keep(i) {
+                continue;
+            }
+            // Once the heap is full, a table that cannot beat its worst is not scored: its bound comes
+            // from character masks, lengths and word positions alone, so most tables of a short or
+            // rare query are passed over without reading a byte of their text.
+            let worst = if best.len() == limit { best.peek().map_or(0, |Reverse((w, _))| *w) } else { 0 };
+            if self.bound(i, &terms) <= worst {
                 continue;
             }
             let Some(total) = self.score_entry(i, &terms) else { continue };
@@ -192,11 +321,37 @@ impl SearchIndex {
         }
         let mut ranked: Vec<(u32, usize)> = best.into_iter().map(|Reverse((s, Reverse(i)))| (s, i)).collect();
         ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        ranked.into_iter().map(|(s, i)| self.hit(i, s, Some(&terms))).collect()
+        ranked.into_iter().map(|(s, i)| self.hit(i, s, &terms)).collect()
+    }
+
+    /// An upper bound of [`Self::score_entry`] (see [`score::score`] for the scores it bounds).
+    fn bound(&self, i: usize, terms: &[Prepared]) -> u32 {
+        let mut total = 0;
+        for p in terms {
+            let t = &p.term.bytes;
+            let missing = (p.term.mask & !self.names.masks[i]).count_ones();
+            let name = match missing {
+                0 => {
+                    let len = self.names.len_of(i);
+                    let first = self.names.bytes.get(if i == 0 { 0 } else { self.names.ends[i - 1] as usize });
+                    if first == t.first() && len >= t.len() {
+                        if len == t.len() { 1000 } else { 900 - (len - t.len()).min(90) as u32 }
+                    } else {
+                        let w = self.names.second_word[i] as u32;
+                        if w < 255 { (800 - w.min(90)).max(699) } else { 699 }
+                    }
+                }
+                1 if t.len() >= 4 => 250,
+                _ => 0,
+            };
+            let comment = if p.term.mask & !self.comments.masks[i] == 0 { 1000 * COMMENT / 10 } else { 0 };
+            total += name.max(p.best_vocabulary).max(comment);
+        }
+        total
     }
 
     /// Sum over terms of each term's best weighted field score; `None` when a term matches nothing.
-    fn score_entry(&self, i: usize, terms: &[Vec<u8>]) -> Option<u32> {
+    fn score_entry(&self, i: usize, terms: &[Prepared]) -> Option<u32> {
         let mut total = 0;
         for term in terms {
             total += self.best_field(i, term)?.0;
@@ -204,58 +359,57 @@ impl SearchIndex {
         Some(total)
     }
 
-    /// The best weighted score of one term in one table, and where it matched (field, index of column).
-    fn best_field(&self, i: usize, term: &[u8]) -> Option<(u32, Matched, usize)> {
-        let e = &self.entries[i];
-        let on = |t: &Text, fuzz| score::score(term, &t.lower, t.mask, fuzz).map(|(s, _)| s);
-        let mut best: Option<(u32, Matched, usize)> = None;
-        let offer = |best: &mut Option<(u32, Matched, usize)>, s: Option<u32>, weight: u32, m: Matched, at: usize| {
-            if let Some(s) = s {
-                let w = s * weight / 10;
-                if best.is_none_or(|b| w > b.0) {
-                    *best = Some((w, m, at));
-                }
+    /// The best weighted score of one term in one table, and where it matched: the name, the
+    /// namespace (`usize::MAX`), a column (its position), the owner or the comment.
+    fn best_field(&self, i: usize, p: &Prepared) -> Option<(u32, Matched, usize)> {
+        let name = weighted(score::score(&p.term, self.names.get(i), self.names.masks[i], Fuzziness::Full), NAME);
+        if name >= BEST_OTHER {
+            return Some((name, Matched::Name, 0));
+        }
+        let mut best = (name, Matched::Name, 0);
+        let mut offer = |s: u32, m: Matched, at: usize| {
+            if s > best.0 {
+                best = (s, m, at);
             }
         };
-        offer(&mut best, on(&e.name, Fuzziness::Full), NAME, Matched::Name, usize::MAX);
-        // Nothing elsewhere can beat an exact or prefix name match after weighting.
-        if best.is_some_and(|b| b.0 >= 900 * NAME / 10) {
-            return best;
+        if p.any_namespace {
+            offer(p.namespaces[self.namespace_ids[i] as usize], Matched::Name, usize::MAX);
         }
-        offer(&mut best, on(&e.namespace, Fuzziness::Full), NAMESPACE, Matched::Name, usize::MAX - 1);
-        let term_mask = char_mask(term);
-        // A typo may miss one letter; only skip the columns when more than one is absent from all.
-        if (term_mask & !e.columns_mask).count_ones() <= 1 {
-            for (c, text) in e.columns.iter().enumerate() {
-                offer(&mut best, on(text, Fuzziness::Full), COLUMN, Matched::Column, c);
+        if p.any_column {
+            let start = if i == 0 { 0 } else { self.column_ends[i - 1] as usize };
+            for (at, &c) in self.column_ids[start..self.column_ends[i] as usize].iter().enumerate() {
+                offer(p.columns[c as usize], Matched::Column, at);
             }
         }
-        if let Some(o) = &e.owner {
-            offer(&mut best, on(o, Fuzziness::Full), OWNER, Matched::Owner, 0);
+        if p.any_owner && self.owner_ids[i] != NONE {
+            offer(p.owners[self.owner_ids[i] as usize], Matched::Owner, 0);
         }
-        if let Some(c) = &e.comment {
-            offer(&mut best, on(c, Fuzziness::Contiguous), COMMENT, Matched::Comment, 0);
+        // Comments match only contiguously, so every letter of the term must be in them.
+        if p.term.mask & !self.comments.masks[i] == 0 {
+            let c = score::score(&p.term, self.comments.get(i), self.comments.masks[i], Fuzziness::Contiguous);
+            offer(weighted(c, COMMENT), Matched::Comment, 0);
         }
-        best
+        (best.0 > 0).then_some(best)
     }
 
-    fn hit(&self, i: usize, score: u32, terms: Option<&[Vec<u8>]>) -> Hit {
+    fn hit(&self, i: usize, score: u32, terms: &[Prepared]) -> Hit {
         let t = &self.tables[i];
-        // What to show: the first term's best field, or any non-name field a later term matched.
+        // What to show: the first term that matched outside the table's own name.
         let mut matched = Matched::Name;
         let mut matched_text = None;
-        for term in terms.unwrap_or_default() {
+        for term in terms {
             let Some((_, m, at)) = self.best_field(i, term) else { continue };
             let text = match m {
-                Matched::Name if at == usize::MAX - 1 => Some(t.namespace.clone()),
+                Matched::Name if at == usize::MAX => Some(t.namespace.clone()),
                 Matched::Name => None,
                 Matched::Column => t.columns.get(at).map(|c| c.name.clone()),
                 Matched::Comment => t.comment.clone(),
                 Matched::Owner => t.owner.clone(),
             };
-            if matched_text.is_none() && (m != Matched::Name || text.is_some()) {
+            if text.is_some() {
                 matched = m;
                 matched_text = text;
+                break;
             }
         }
         Hit {
