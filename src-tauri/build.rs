@@ -29,6 +29,10 @@ fn main() {
         "spark_refresh",
         "spark_app_page",
         "spark_export_chart",
+        // Ctrl+K over the lookup index (src/lookup.rs).
+        "lookup_search",
+        "lookup_status",
+        "lookup_refresh",
     ];
     let manifest = tauri_build::AppManifest::new().commands(commands);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build script");

@@ -5,6 +5,7 @@
 //! `ErrorReport {kind, message}`, which the UI switches on.
 
 mod commands;
+mod lookup;
 mod spark;
 
 use std::path::PathBuf;
@@ -27,6 +28,8 @@ pub struct AppState {
     starting: Mutex<Option<ErrorReport>>,
     /// The Spark page's opened inputs; independent of the sources, so it works when they do not open.
     spark: lakescope::spark::workspace::SparkWorkspace,
+    /// Ctrl+K's index and its background refresh.
+    lookup: lookup::LookupState,
 }
 
 impl AppState {
@@ -39,7 +42,7 @@ impl AppState {
             options.demo_dir = dir;
         }
         let spark = spark::workspace(var("LAKESCOPE_SPARK_INPUTS"));
-        AppState { options, started, engine: RwLock::new(None), starting: Mutex::new(None), spark }
+        AppState { options, started, engine: RwLock::new(None), starting: Mutex::new(None), spark, lookup: Default::default() }
     }
 
     /// Open the sources and list their tables once. Started at launch, so the catalogs are read while
@@ -97,6 +100,9 @@ pub fn run() {
             spark::spark_refresh,
             spark::spark_app_page,
             spark::spark_export_chart,
+            lookup::lookup_search,
+            lookup::lookup_status,
+            lookup::lookup_refresh,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lakescope window");

@@ -4,6 +4,9 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { ChartOptions } from "../bindings/ChartOptions";
 import type { ErrorReport } from "../bindings/ErrorReport";
+import type { Hit } from "../bindings/Hit";
+import type { IndexStatus } from "../bindings/IndexStatus";
+import type { SearchFilters } from "../bindings/SearchFilters";
 import type { SparkAppPage } from "../bindings/SparkAppPage";
 import type { SparkOverview } from "../bindings/SparkOverview";
 import type { Startup } from "../bindings/Startup";
@@ -45,6 +48,11 @@ export const api = {
     call<SparkAppPage>("spark_app_page", { input, appId, options }),
   sparkExportChart: (input: string, appId: string, options: ChartOptions, path: string) =>
     call<string>("spark_export_chart", { input, appId, options, path }),
+  // Ctrl+K over the lookup index (src-tauri/src/lookup.rs); a refresh runs in the background.
+  lookupSearch: (query: string, filters: SearchFilters, limit: number) =>
+    call<Hit[]>("lookup_search", { query, filters, limit }),
+  lookupStatus: () => call<IndexStatus>("lookup_status"),
+  lookupRefresh: () => call<IndexStatus>("lookup_refresh"),
 };
 
 /** A data: URL for an engine-drawn SVG: shown through <img>, so nothing in it can run (CSP img-src data:). */
