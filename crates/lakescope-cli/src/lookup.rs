@@ -102,11 +102,13 @@ pub async fn search(args: SearchArgs, g: Globals) -> Result<()> {
         outln!("no table matches {:?} among {} indexed tables", args.query, index.len());
     }
     for h in &hits {
-        let why = match (h.matched, &h.matched_text) {
-            (Matched::Name, None) => String::new(),
-            (m, Some(t)) => format!("  ({}: {t})", format!("{m:?}").to_lowercase()),
-            (m, None) => format!("  ({m:?})"),
+        let field = match h.matched {
+            Matched::Name => "schema",
+            Matched::Column => "column",
+            Matched::Comment => "comment",
+            Matched::Owner => "owner",
         };
+        let why = h.matched_text.as_ref().map(|t| format!("  ({field}: {t})")).unwrap_or_default();
         let fresh = h.last_modified_ms.map(units::datetime).unwrap_or_else(|| "-".into());
         outln!(
             "{}.{}.{}  {}  {}  {}{why}",
