@@ -514,6 +514,30 @@ mod tests {
         assert!(bad.validate().unwrap_err().message.contains("csv"));
     }
 
+    /// The bound that skips tables must never skip one that belongs in the top: compare with scoring
+    /// every table, keystroke by keystroke, on synthetic rows shaped like a platform.
+    #[test]
+    fn skipping_by_bound_returns_what_scoring_everything_does() {
+        let ix = SearchIndex::new(crate::bench::search::synthetic_rows(3000));
+        let typed = ["customer_id", "ods_orders", "revenue eur", "paymnts", "finance-analytics", "churn model", "zq", "dim o"];
+        for t in typed {
+            for k in 1..=t.len() {
+                let q = &t[..k];
+                let terms = ix.prepare(q);
+                let mut all: Vec<(u32, usize)> =
+                    (0..ix.len()).filter_map(|i| ix.score_entry(i, &terms).map(|s| (s, i))).collect();
+                all.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                let want: Vec<(u32, String)> = all.iter().take(15).map(|&(s, i)| (s, ix.tables[i].qualified_name())).collect();
+                let got: Vec<(u32, String)> = ix
+                    .search(q, &SearchFilters::default(), 15)
+                    .into_iter()
+                    .map(|h| (h.score, format!("{}.{}.{}", h.source, h.namespace, h.name)))
+                    .collect();
+                assert_eq!(got, want, "query {q:?}");
+            }
+        }
+    }
+
     #[test]
     fn limit_keeps_the_best() {
         let ix = index();
