@@ -75,10 +75,10 @@ pub fn score(term: &Term, text: &[u8], text_mask: u64, fuzz: Fuzziness) -> Optio
         if let Some(hit) = contiguous(t, text) {
             return Some(hit);
         }
-        if fuzz == Fuzziness::Full {
-            if let Some(s) = subsequence(term, text) {
-                return Some((s, MatchKind::Subsequence));
-            }
+        if fuzz == Fuzziness::Full
+            && let Some(s) = subsequence(term, text)
+        {
+            return Some((s, MatchKind::Subsequence));
         }
     }
     if fuzz == Fuzziness::Full && missing <= 1 && term.len() >= 4 && typo_at_word_start(term, text) {
