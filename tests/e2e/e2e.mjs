@@ -110,6 +110,12 @@ async function scenarioDemo() {
     const status = await wd.exec(`return document.querySelector('[data-testid="index-status"]').textContent.trim();`);
     assertEq(status, `${listed.length} tables indexed`, "index status under the results");
     await shot(wd, scenario, "quick-open-column");
+    // A format chip narrows the hits: ods_orders is an Iceberg table, so "delta" leaves none; pressing
+    // the chip again brings it back.
+    await wd.click('[data-chip="format:delta"]');
+    await wd.until(`return !document.querySelector('[data-testid="quick-open-matched"]');`, "the delta chip to drop the Iceberg hit");
+    await wd.click('[data-chip="format:delta"]');
+    await wd.waitFor('[data-testid="quick-open-matched"]');
     await wd.keys(KEY.enter);
     await wd.until("return !document.querySelector('[data-testid=\"quick-open\"]');", "quick open to close");
     await wd.waitFor(`[data-testid="table-page"][data-target="${iceberg}"]`);
