@@ -40,6 +40,10 @@ fn main() {
         "overview",
         "top_growth_chart_svg",
         "spark_cancel",
+        // Ctrl+K over the lookup index (src/lookup.rs).
+        "lookup_search",
+        "lookup_status",
+        "lookup_refresh",
     ];
     let manifest = tauri_build::AppManifest::new().commands(commands);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build script");

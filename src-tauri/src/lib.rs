@@ -7,6 +7,7 @@
 mod commands;
 mod learn;
 mod overview;
+mod lookup;
 mod spark;
 
 use std::path::PathBuf;
@@ -31,6 +32,8 @@ pub struct AppState {
     spark: lakescope::spark::workspace::SparkWorkspace,
     /// The Learn page's tutorials and progress store, opened on first use (see `learn.rs`).
     learn: tokio::sync::OnceCell<lakescope::tutorials::Learn>,
+    /// Ctrl+K's index and its background refresh.
+    lookup: lookup::LookupState,
 }
 
 impl AppState {
@@ -43,7 +46,15 @@ impl AppState {
             options.demo_dir = dir;
         }
         let spark = spark::workspace(var("LAKESCOPE_SPARK_INPUTS"));
-        AppState { options, started, engine: RwLock::new(None), starting: Mutex::new(None), spark, learn: Default::default() }
+        AppState {
+            options,
+            started,
+            engine: RwLock::new(None),
+            starting: Mutex::new(None),
+            spark,
+            learn: Default::default(),
+            lookup: Default::default(),
+        }
     }
 
     /// Open the sources and list their tables once. Started at launch, so the catalogs are read while
@@ -110,6 +121,9 @@ pub fn run() {
             overview::overview,
             overview::top_growth_chart_svg,
             spark::spark_cancel,
+            lookup::lookup_search,
+            lookup::lookup_status,
+            lookup::lookup_refresh,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lakescope window");

@@ -102,6 +102,30 @@ async function scenarioDemo() {
     await openWithQuickOpen(wd, parquet.split(".").at(-1), parquet);
     await checkTable(wd, scenario, sources, parquet, { screenshots: false });
 
+    // Ctrl+K searches the engine's lookup index (refreshed in the background at start): a column name
+    // that no table name contains finds its table, says which column matched, and Enter opens it.
+    await wd.keys(KEY.control, "k");
+    await wd.waitFor('[data-testid="quick-open-input"]');
+    await wd.type('[data-testid="quick-open-input"]', "order_ts");
+    await wd.until(
+      `const m = document.querySelector('[data-testid="quick-open-item"] [data-testid="quick-open-matched"]');
+       return m && m.textContent === 'column order_ts';`,
+      "Ctrl+K to find ods_orders by its column order_ts",
+      60000,
+    );
+    const status = await wd.exec(`return document.querySelector('[data-testid="index-status"]').textContent.trim();`);
+    assertEq(status, `${listed.length} tables indexed`, "index status under the results");
+    await shot(wd, scenario, "quick-open-column");
+    // A format chip narrows the hits: ods_orders is an Iceberg table, so "delta" leaves none; pressing
+    // the chip again brings it back.
+    await wd.click('[data-chip="format:delta"]');
+    await wd.until(`return !document.querySelector('[data-testid="quick-open-matched"]');`, "the delta chip to drop the Iceberg hit");
+    await wd.click('[data-chip="format:delta"]');
+    await wd.waitFor('[data-testid="quick-open-matched"]');
+    await wd.keys(KEY.enter);
+    await wd.until("return !document.querySelector('[data-testid=\"quick-open\"]');", "quick open to close");
+    await wd.waitFor(`[data-testid="table-page"][data-target="${iceberg}"]`);
+
     await openTab(wd, "overview");
     await checkZoom(wd, scenario);
 

@@ -15,7 +15,7 @@ use sqlx::{Connection, Row};
 use crate::support::{cli, cli_json, demo, py_json, repo_root, AS_OF};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Flavour {
+pub(crate) enum Flavour {
     Postgres,
     MySql,
 }
@@ -36,7 +36,7 @@ impl Flavour {
 }
 
 /// The server's admin URL, or `None` when the caller explicitly opted out of database tests.
-fn server(f: Flavour) -> Option<String> {
+pub(crate) fn server(f: Flavour) -> Option<String> {
     match std::env::var(f.env()) {
         Ok(u) if !u.is_empty() => Some(u),
         _ if std::env::var("LAKESCOPE_SKIP_DB_TESTS").as_deref() == Ok("1") => {
@@ -69,7 +69,7 @@ fn rt() -> tokio::runtime::Runtime {
 }
 
 /// Drop and recreate `db`, load the metastore schema and run `sql` in it.
-async fn fresh_metastore(f: Flavour, admin: &str, db: &str, sql: &str) -> String {
+pub(crate) async fn fresh_metastore(f: Flavour, admin: &str, db: &str, sql: &str) -> String {
     let schema = std::fs::read_to_string(repo_root().join(format!("tests/hms/hive-schema-3.1.0.{}.sql", f.key()))).unwrap();
     match f {
         Flavour::Postgres => {
@@ -158,7 +158,7 @@ async fn checksums(f: Flavour, url: &str) -> Vec<(String, String)> {
     }
 }
 
-fn sources_file(dir: &Path, url: &str) -> String {
+pub(crate) fn sources_file(dir: &Path, url: &str) -> String {
     let p = dir.join("sources.toml");
     std::fs::write(&p, format!("[[source]]\nname = \"hms\"\nkind = \"hms\"\nuri = \"{url}\"\n")).unwrap();
     p.display().to_string()

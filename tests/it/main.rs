@@ -11,6 +11,7 @@ mod delta_truth;
 mod departed_owners;
 mod findings;
 mod hms;
+mod lookup;
 mod iceberg_truth;
 mod overview;
 mod objstore;

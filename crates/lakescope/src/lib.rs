@@ -13,6 +13,7 @@ pub mod cost;
 pub mod demo;
 pub mod error;
 pub mod findings;
+pub mod lookup;
 pub mod model;
 pub mod overview;
 pub mod size;

@@ -7,6 +7,9 @@ import type { ErrorReport } from "../bindings/ErrorReport";
 import type { LearnOverview } from "../bindings/LearnOverview";
 import type { Mover } from "../bindings/Mover";
 import type { Overview } from "../bindings/Overview";
+import type { Hit } from "../bindings/Hit";
+import type { IndexStatus } from "../bindings/IndexStatus";
+import type { SearchFilters } from "../bindings/SearchFilters";
 import type { SparkAppPage } from "../bindings/SparkAppPage";
 import type { SparkOverview } from "../bindings/SparkOverview";
 import type { Startup } from "../bindings/Startup";
@@ -62,6 +65,11 @@ export const api = {
   overview: () => call<Overview>("overview"),
   topGrowthChartSvg: (movers: Mover[], growthDays: number, options: ChartOptions) =>
     call<string>("top_growth_chart_svg", { movers, growthDays, options }),
+  // Ctrl+K over the lookup index (src-tauri/src/lookup.rs); a refresh runs in the background.
+  lookupSearch: (query: string, filters: SearchFilters, limit: number) =>
+    call<Hit[]>("lookup_search", { query, filters, limit }),
+  lookupStatus: () => call<IndexStatus>("lookup_status"),
+  lookupRefresh: () => call<IndexStatus>("lookup_refresh"),
 };
 
 /** A data: URL for an engine-drawn SVG: shown through <img>, so nothing in it can run (CSP img-src data:). */

@@ -4,6 +4,7 @@
 
 pub mod du;
 pub mod history;
+pub mod search;
 pub mod spark;
 
 use std::path::{Path, PathBuf};

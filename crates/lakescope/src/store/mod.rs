@@ -283,3 +283,5 @@ mod progress;
 
 #[cfg(test)]
 mod tests;
+
+mod lookup;

@@ -14,6 +14,7 @@
 
 mod conn;
 mod describe;
+pub(crate) use describe::describe;
 mod facade;
 
 use std::collections::HashMap;
