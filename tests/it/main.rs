@@ -14,4 +14,5 @@ mod iceberg_truth;
 mod parquet_truth;
 mod s3;
 mod spark;
+mod trainer;
 mod tutorials;

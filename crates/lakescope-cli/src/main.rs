@@ -17,6 +17,7 @@ mod human;
 mod size_cmds;
 mod metastore;
 mod tutorials;
+mod trainer;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
