@@ -18,4 +18,5 @@ mod objstore;
 mod parquet_truth;
 mod s3;
 mod spark;
+mod trainer;
 mod tutorials;

@@ -19,6 +19,7 @@ mod size_cmds;
 mod metastore;
 mod tutorials;
 mod overview;
+mod trainer;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -39,6 +39,8 @@ enum Action {
     Complete { id: String },
     /// Forget the user's progress in a tutorial.
     Reset { id: String },
+    #[command(flatten)]
+    Trainer(crate::trainer::TrainerAction),
 }
 
 fn os_user() -> String {
@@ -82,6 +84,7 @@ pub async fn run(args: TutorialsArgs, store: Option<&str>, json: bool) -> Result
             let had = learn.reset(&id).await?;
             return if json { print_json(&serde_json::json!({ "reset": had })) } else { Ok(()) };
         }
+        Action::Trainer(action) => return crate::trainer::run(action, &learn, json, now).await,
     };
     if json {
         print_json(&progress)

@@ -27,7 +27,7 @@ use crate::sources::{SourceConfig, SourceKind, SourcesFile};
 
 /// Name of the Iceberg SQL catalog inside `catalog.db` (the `catalog_name` column).
 pub const CATALOG_NAME: &str = "demo";
-const MANIFEST: &str = "lakescope-demo.json";
+pub const MANIFEST: &str = "lakescope-demo.json";
 
 /// What `lakescope demo` built or found.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

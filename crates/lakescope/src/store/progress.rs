@@ -92,3 +92,30 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// The class `user` has in `role` (`learner` or `trainer`): `(class code, learner name)`.
+    pub async fn learn_class(&self, user: &str, role: &str) -> Result<Option<(String, String)>> {
+        const SQL: &str = "SELECT class_code, learner_name FROM learn_class WHERE user_name = $1 AND role = $2";
+        on_pool!(self, p => sqlx::query_as(SQL).bind(user).bind(role).fetch_optional(p).await)
+            .with_context(|| format!("reading the {role} class of {user} from store {}", self.display))
+    }
+
+    /// Set (replacing) the class `user` has in `role`.
+    pub async fn set_learn_class(&self, user: &str, role: &str, code: &str, learner_name: &str, now_ms: i64) -> Result<()> {
+        const SQL: &str = "INSERT INTO learn_class (user_name, role, class_code, learner_name, set_ms) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_name, role) DO UPDATE \
+             SET class_code = excluded.class_code, learner_name = excluded.learner_name, set_ms = excluded.set_ms";
+        on_pool!(self, p => sqlx::query(SQL).bind(user).bind(role).bind(code).bind(learner_name).bind(now_ms)
+            .execute(p).await.map(|r| r.rows_affected()))
+        .with_context(|| format!("saving the {role} class of {user} to store {}", self.display))?;
+        Ok(())
+    }
+
+    /// Forget every tutorial progress row of `user`; how many there were.
+    pub async fn delete_all_tutorial_progress(&self, user: &str) -> Result<u64> {
+        const SQL: &str = "DELETE FROM tutorial_progress WHERE user_name = $1";
+        on_pool!(self, p => sqlx::query(SQL).bind(user).execute(p).await.map(|r| r.rows_affected()))
+            .with_context(|| format!("resetting all tutorial progress of {user} in store {}", self.display))
+    }
+}

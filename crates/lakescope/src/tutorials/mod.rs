@@ -8,9 +8,11 @@
 //! button) without restarting the app. A file that does not parse is reported with its file and line
 //! next to the tutorials that do, rather than hiding them all.
 
+mod class;
 mod learn;
 mod model;
 mod parse;
+mod progress_file;
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +24,8 @@ use crate::error::{Error, ErrorReport, Result, ResultExt};
 pub use learn::{Learn, LearnOverview, TutorialEntry};
 pub use model::{Check, Step, Tutorial, TABS, VIEWS};
 pub use parse::parse;
+pub use class::{new_class_code, normalize_class_code, ClassMembership};
+pub use progress_file::{class_report, write_new, ClassReport, ClassRow, FileError, ProgressEntry, ProgressFile};
 
 /// The bundled tutorials, by file name. `embedded_list_matches_the_folder` keeps this in step with
 /// `assets/tutorials/`.
@@ -108,3 +112,5 @@ fn read_dir(dir: &Path) -> Result<Vec<(String, String, String)>> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod class_tests;
