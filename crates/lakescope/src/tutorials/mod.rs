@@ -27,6 +27,8 @@ pub use parse::parse;
 /// `assets/tutorials/`.
 const EMBEDDED: &[(&str, &str)] = &[
     ("find-a-table.md", include_str!("../../../../assets/tutorials/find-a-table.md")),
+    ("maintenance.md", include_str!("../../../../assets/tutorials/maintenance.md")),
+    ("retention.md", include_str!("../../../../assets/tutorials/retention.md")),
     ("size-trend.md", include_str!("../../../../assets/tutorials/size-trend.md")),
     ("spark-memory.md", include_str!("../../../../assets/tutorials/spark-memory.md")),
 ];
