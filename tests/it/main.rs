@@ -17,3 +17,4 @@ mod parquet_truth;
 mod s3;
 mod spark;
 mod tutorials;
+mod tutorial_facts;
