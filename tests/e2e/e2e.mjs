@@ -17,6 +17,8 @@
 //         progress kept across a restart and resumed; an author's tutorial folder re-read on Reload (learn.mjs).
 //   overview  the Overview page on the demo, checked against `lakescope cost/findings/history --json`
 //         (overview.mjs).
+//   learn-maintenance  tutorials 4 (partitions past retention) and 5 (Iceberg/Delta maintenance) step by
+//         step with failed checks, their figures checked against the CLI (learn_maintenance.mjs).
 // Screenshots go to target/e2e/*.png; timings (cold start to first painted table list) are printed.
 
 import { execFileSync } from "node:child_process";
@@ -35,6 +37,7 @@ import {
   setTheme,
 } from "./checks.mjs";
 import { scenarioLearn } from "./learn.mjs";
+import { scenarioLearnMaintenance } from "./learn_maintenance.mjs";
 import { scenarioOverview } from "./overview.mjs";
 import { scenarioSpark } from "./spark.mjs";
 
@@ -323,8 +326,9 @@ const SCENARIOS = {
   spark: scenarioSpark,
   learn: scenarioLearn,
   overview: scenarioOverview,
+  "learn-maintenance": scenarioLearnMaintenance,
 };
-const wanted = (process.env.E2E_SCENARIOS || "demo,lake,nosources,coldstart,spark,learn,overview").split(",").map((s) => s.trim()).filter(Boolean);
+const wanted = (process.env.E2E_SCENARIOS || "demo,lake,nosources,coldstart,spark,learn,overview,learn-maintenance").split(",").map((s) => s.trim()).filter(Boolean);
 mkdirSync(OUT, { recursive: true });
 const started = performance.now();
 let failed = false;

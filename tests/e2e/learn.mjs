@@ -300,7 +300,7 @@ export async function scenarioLearn() {
     assertEq(done.state, "done", "find-a-table after a restart");
     assert(done.label.startsWith("Completed in"), `after a restart the Learn page says ${done.label}`);
     const others = await wd.exec(`return [...document.querySelectorAll('[data-testid="tutorial"]')].map((t) => t.dataset.id + ':' + t.dataset.state);`);
-    assertEq(others, ["find-a-table:done", "size-trend:new", "spark-memory:new"], "the Learn page's list");
+    assertEq(others, ["find-a-table:done", "size-trend:new", "spark-memory:new", "retention:new", "maintenance:new"], "the Learn page's list");
     await shot(wd, scenario, "restarted-learn-page");
     await wd.click('[data-testid="rail-catalog"]');
     await wd.waitFor('[data-testid="table-row"]');

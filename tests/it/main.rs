@@ -20,3 +20,4 @@ mod s3;
 mod spark;
 mod trainer;
 mod tutorials;
+mod tutorial_facts;

@@ -23,7 +23,7 @@ fn entry<'a>(overview: &'a Value, id: &str) -> &'a Value {
 fn walk_progress(store: &str) {
     let o = tut(store, &[]);
     let ids: Vec<_> = o["entries"].as_array().unwrap().iter().map(|e| e["tutorial"]["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["find-a-table", "size-trend", "spark-memory"]);
+    assert_eq!(ids, ["find-a-table", "size-trend", "spark-memory", "retention", "maintenance"]);
     assert_eq!(o["offer"], "find-a-table", "no progress yet: the first tutorial is offered");
     assert_eq!(o["user"], "ada");
     let steps = entry(&o, "find-a-table")["tutorial"]["steps"].as_array().unwrap().len() as u64;

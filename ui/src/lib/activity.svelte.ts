@@ -13,12 +13,22 @@ class Activity {
   route = $state<Route>(parseRoute(typeof location === "undefined" ? "" : location.hash));
   searches = $state<Timed[]>([]);
   exports = $state<Timed[]>([]);
+  /** Finding kinds: a finding's command copied, a finding's table opened (Overview page). */
+  copies = $state<Timed[]>([]);
+  findingsOpened = $state<Timed[]>([]);
 
   noteSearch(text: string) {
     if (text.trim()) this.searches = [...this.searches.slice(-KEEP), { text, at: Date.now() }];
   }
   noteExport(format: string) {
     this.exports = [...this.exports.slice(-KEEP), { text: format, at: Date.now() }];
+  }
+
+  noteCopy(findingKind: string) {
+    this.copies = [...this.copies.slice(-KEEP), { text: findingKind, at: Date.now() }];
+  }
+  noteFindingOpened(findingKind: string) {
+    this.findingsOpened = [...this.findingsOpened.slice(-KEEP), { text: findingKind, at: Date.now() }];
   }
 
   /** The checks' view of the app, counting events from `since` (epoch ms) on. */
@@ -31,6 +41,8 @@ class Activity {
       searches: this.searches.filter((s) => s.at >= since).map((s) => s.text),
       exports: this.exports.filter((s) => s.at >= since).map((s) => s.text),
       sparkAppName: name,
+      copied: this.copies.filter((s) => s.at >= since).map((s) => s.text),
+      findingsOpened: this.findingsOpened.filter((s) => s.at >= since).map((s) => s.text),
     };
   }
 }

@@ -8,6 +8,8 @@ const view = (over: Partial<AppView> = {}): AppView => ({
   searches: [],
   exports: [],
   sparkAppName: null,
+  copied: [],
+  findingsOpened: [],
   ...over,
 });
 const table = (table: string, tab: "overview" | "schema" | "partitions" = "overview") =>
@@ -66,6 +68,35 @@ describe("tutorial checks", () => {
     expect(evaluate(c, view({ exports: ["svg"] }))).toEqual({ ok: false, missing: "Export the chart as PNG first" });
     expect(evaluate(c, view({ exports: ["svg", "png"] })).ok).toBe(true);
     expect(evaluate({ kind: "chart_exported", format: null }, view()).ok).toBe(false);
+  });
+
+  it("command_copied wants a finding's command copied, of a kind when given", () => {
+    const c: Check = { kind: "command_copied", finding: "partition_past_retention" };
+    expect(evaluate(c, view({ copied: ["vacuum_due"] }))).toEqual({
+      ok: false,
+      missing: "Copy the command of a “Partitions past retention” finding on the Overview page first",
+    });
+    expect(evaluate(c, view({ copied: ["vacuum_due", "partition_past_retention"] })).ok).toBe(true);
+    const any: Check = { kind: "command_copied", finding: null };
+    expect(evaluate(any, view())).toEqual({ ok: false, missing: "Copy the command of a finding on the Overview page first" });
+    expect(evaluate(any, view({ copied: ["unused_table"] })).ok).toBe(true);
+    expect(evaluate(any, view(), "Copy it")).toEqual({ ok: false, missing: "Copy it" });
+  });
+
+  it("finding_opened wants a finding's table opened from the Overview page, of a kind when given", () => {
+    const c: Check = { kind: "finding_opened", finding: "vacuum_due" };
+    expect(evaluate(c, view({ findingsOpened: ["expire_snapshots_due"], copied: ["vacuum_due"] }))).toEqual({
+      ok: false,
+      missing: "Open the table of a “VACUUM due (Delta)” finding on the Overview page first",
+    });
+    expect(evaluate(c, view({ findingsOpened: ["vacuum_due"] })).ok).toBe(true);
+    expect(evaluate({ kind: "finding_opened", finding: null }, view({ findingsOpened: ["unused_table"] })).ok).toBe(true);
+  });
+
+  it("route accepts the Overview page", () => {
+    const c: Check = { kind: "route", view: "overview", tab: null };
+    expect(evaluate(c, view())).toEqual({ ok: false, missing: "Open the Overview page first" });
+    expect(evaluate(c, view({ route: { view: "overview" } })).ok).toBe(true);
   });
 });
 

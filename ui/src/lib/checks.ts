@@ -2,6 +2,7 @@
 // screen and has done: pure functions of an `AppView`, so vitest covers every kind without a window.
 
 import type { Check } from "../bindings/Check";
+import { KIND_LABEL } from "./overview";
 import type { Route } from "./route";
 
 /** What the checks can see: where the window is and what happened since the tutorial started. */
@@ -13,11 +14,15 @@ export interface AppView {
   exports: string[];
   /** The name of the Spark application on screen, when its route names one and it is known. */
   sparkAppName: string | null;
+  /** Finding kinds whose command was copied on the Overview page. */
+  copied: string[];
+  /** Finding kinds whose table was opened from the Overview page. */
+  findingsOpened: string[];
 }
 
 export type CheckResult = { ok: true } | { ok: false; missing: string };
 
-const VIEW_LABEL: Record<string, string> = { catalog: "Catalog", spark: "Spark", settings: "Settings", learn: "Learn" };
+const VIEW_LABEL: Record<string, string> = { catalog: "Catalog", spark: "Spark", settings: "Settings", learn: "Learn", overview: "Overview" };
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const shortName = (t: string) => t.split(".").at(-1) ?? t;
 
@@ -60,6 +65,16 @@ export function evaluate(check: Check | null, view: AppView, missing: string | n
     case "chart_exported": {
       const ok = view.exports.some((f) => !check.format || f === check.format);
       return ok ? { ok: true } : fail(check.format ? `Export the chart as ${check.format.toUpperCase()} first` : "Export the chart first");
+    }
+    case "command_copied": {
+      const ok = view.copied.some((k) => !check.finding || k === check.finding);
+      const what = check.finding ? `a “${KIND_LABEL[check.finding]}” finding` : "a finding";
+      return ok ? { ok: true } : fail(`Copy the command of ${what} on the Overview page first`);
+    }
+    case "finding_opened": {
+      const ok = view.findingsOpened.some((k) => !check.finding || k === check.finding);
+      const what = check.finding ? `a “${KIND_LABEL[check.finding]}” finding` : "a finding";
+      return ok ? { ok: true } : fail(`Open the table of ${what} on the Overview page first`);
     }
   }
 }

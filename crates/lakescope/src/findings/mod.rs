@@ -24,7 +24,7 @@ pub use rules::{Rules, SchemaRule};
 const DAY_MS: i64 = 86_400_000;
 
 /// What kind of saving a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum FindingKind {

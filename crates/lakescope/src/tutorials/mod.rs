@@ -31,6 +31,8 @@ pub use progress_file::{class_report, write_new, ClassReport, ClassRow, FileErro
 /// `assets/tutorials/`.
 const EMBEDDED: &[(&str, &str)] = &[
     ("find-a-table.md", include_str!("../../../../assets/tutorials/find-a-table.md")),
+    ("maintenance.md", include_str!("../../../../assets/tutorials/maintenance.md")),
+    ("retention.md", include_str!("../../../../assets/tutorials/retention.md")),
     ("size-trend.md", include_str!("../../../../assets/tutorials/size-trend.md")),
     ("spark-memory.md", include_str!("../../../../assets/tutorials/spark-memory.md")),
 ];

@@ -1,11 +1,14 @@
 //! What a tutorial is once parsed: the shapes the Learn page receives (generated into TypeScript).
 //!
 //! A [`Check`] names a predicate over the UI's own state (route, opened table, last search, opened
-//! Spark application, exported chart). The engine only validates it; the UI evaluates it, because only
+//! Spark application, exported chart, a finding's command copied or its table opened from the
+//! Overview page). The engine only validates it; the UI evaluates it, because only
 //! the UI knows what the learner has on screen.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+use crate::findings::FindingKind;
 
 /// One tutorial file, validated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -57,10 +60,15 @@ pub enum Check {
     SparkAppOpened { app: Option<String> },
     /// A chart was exported; `format` (`svg`/`png`) when it matters.
     ChartExported { format: Option<String> },
+    /// A finding's command was copied on the Overview page (never run: Lakescope is read-only);
+    /// `finding` names the finding kind (`vacuum_due`, `partition_past_retention`, …) when it matters.
+    CommandCopied { finding: Option<FindingKind> },
+    /// A finding's table was opened from its link on the Overview page; `finding` as above.
+    FindingOpened { finding: Option<FindingKind> },
 }
 
 /// Pages a `route` check may name (App.svelte's routes).
-pub const VIEWS: &[&str] = &["catalog", "spark", "settings", "learn"];
+pub const VIEWS: &[&str] = &["catalog", "spark", "settings", "learn", "overview"];
 /// Table page tabs a check may name (ui/src/lib/route.ts).
 pub const TABS: &[&str] = &["overview", "schema", "partitions", "history", "storage"];
 

@@ -94,7 +94,7 @@ fn the_bundled_tutorials_are_valid_and_ordered() {
     let set = TutorialSource::Embedded.load().unwrap();
     assert!(set.errors.is_empty(), "{:?}", set.errors);
     let ids: Vec<_> = set.tutorials.iter().map(|t| t.id.as_str()).collect();
-    assert_eq!(ids, ["find-a-table", "size-trend", "spark-memory"]);
+    assert_eq!(ids, ["find-a-table", "size-trend", "spark-memory", "retention", "maintenance"]);
 }
 
 #[test]
@@ -186,4 +186,35 @@ async fn unknown_tutorials_and_unstarted_moves_are_errors() {
     assert!(e.message.contains("has not been started by ada"), "{}", e.message);
     l.dismiss_offer(5).await.unwrap();
     assert_eq!(l.overview().await.unwrap().offer, None);
+}
+
+fn with_check(check: &str) -> String {
+    GOOD.replace(r#"{ kind = "searched", query = "orders" }"#, check)
+}
+
+#[test]
+fn overview_checks_parse_with_and_without_a_finding_kind() {
+    use crate::findings::FindingKind;
+    let first = |check: &str| parse("t", "tut.md", &with_check(check)).unwrap().steps[0].check.clone();
+    assert_eq!(
+        first(r#"{ kind = "command_copied", finding = "partition_past_retention" }"#),
+        Some(Check::CommandCopied { finding: Some(FindingKind::PartitionPastRetention) })
+    );
+    assert_eq!(first(r#"{ kind = "command_copied" }"#), Some(Check::CommandCopied { finding: None }));
+    assert_eq!(
+        first(r#"{ kind = "finding_opened", finding = "vacuum_due" }"#),
+        Some(Check::FindingOpened { finding: Some(FindingKind::VacuumDue) })
+    );
+    assert_eq!(first(r#"{ kind = "route", view = "overview" }"#), Some(Check::Route { view: "overview".into(), tab: None }));
+}
+
+#[test]
+fn overview_checks_with_bad_arguments_name_file_line_and_the_choices() {
+    let m = err(&with_check(r#"{ kind = "command_copied", finding = "vacuum" }"#));
+    assert!(m.starts_with("tut.md:11: step 1 \"First\""), "{m}");
+    assert!(m.contains("vacuum") && m.contains("partition_past_retention"), "the known kinds are listed: {m}");
+    let m = err(&with_check(r#"{ kind = "finding_opened", table = "ods_orders" }"#));
+    assert!(m.starts_with("tut.md:11:") && m.contains("table"), "{m}");
+    let m = err(&with_check(r#"{ kind = "route", view = "overview", tab = "storage" }"#));
+    assert!(m.contains("a tab only exists on the catalog's table pages"), "{m}");
 }
