@@ -11,51 +11,8 @@ import path from "node:path";
 import { KEY, sleep } from "./webdriver.mjs";
 import { ANCHOR, OUT, ROOT, assert, assertEq, cliJson, launch, shot, withApp } from "./harness.mjs";
 import { checkCsp, openFromList, setTheme } from "./checks.mjs";
+import { POPOVER, atStep, next, nextIsBlocked } from "./tour.mjs";
 
-const POPOVER = '[data-testid="tour-popover"]';
-
-/** Wait for the popover of `tutorial`'s step `step` (0-based) and return its title and highlighted target. */
-async function atStep(wd, tutorial, step) {
-  return wd.until(
-    `const p = document.querySelector(arguments[0]);
-     if (!p || p.dataset.tutorial !== arguments[1] || p.dataset.step !== String(arguments[2])) return null;
-     const active = document.querySelector('.driver-active-element');
-     return { title: p.querySelector('.driver-popover-title').textContent,
-              progress: p.querySelector('.driver-popover-progress-text').textContent,
-              active: active ? (active.dataset.testid || active.tagName) : null };`,
-    `${tutorial} step ${step + 1}`,
-    20000,
-    POPOVER,
-    tutorial,
-    step,
-  );
-}
-
-/** Try Next while the step's check fails: it must stay put and say what is missing. */
-async function nextIsBlocked(wd, tutorial, step, missing) {
-  const state = await wd.exec(
-    `const b = document.querySelector('[data-testid="tour-next"]'); b.click();
-     return { disabled: b.disabled };`,
-  );
-  assert(state.disabled, `${tutorial} step ${step + 1}: Next is enabled before its check passes`);
-  await sleep(300);
-  await atStep(wd, tutorial, step);
-  const text = await wd.until(
-    `const m = document.querySelector('[data-testid="tour-missing"]'); return m && !m.hidden ? m.textContent : null;`,
-    `${tutorial} step ${step + 1}: the "what is missing" message`,
-  );
-  assertEq(text, missing, `${tutorial} step ${step + 1}: what the learner is told is missing`);
-}
-
-/** Wait until the step's check passes (Next enabled, no message) and press Next. */
-async function next(wd, tutorial, step) {
-  await wd.until(
-    `const b = document.querySelector('[data-testid="tour-next"]'); const m = document.querySelector('[data-testid="tour-missing"]');
-     return b && !b.disabled && m && m.hidden;`,
-    `${tutorial} step ${step + 1}: Next enabled`,
-  );
-  await wd.click('[data-testid="tour-next"]');
-}
 
 async function learnState(wd, id) {
   await wd.click('[data-testid="rail-learn"]');
