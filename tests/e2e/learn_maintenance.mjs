@@ -14,7 +14,7 @@ import { POPOVER, atStep as tourStep, next, nextIsBlocked } from "./tour.mjs";
 
 const DAY_MS = 86_400_000;
 /** Steps here point into the findings list: say which kind of finding the highlight sits in. */
-const atStep = (wd, tutorial, step) => tourStep(wd, tutorial, step, { kind: true });
+const atStep = (wd, tutorial, step, active = null) => tourStep(wd, tutorial, step, { kind: true, active });
 
 async function start(wd, id) {
   await wd.click('[data-testid="rail-learn"]');
@@ -121,7 +121,7 @@ async function retention(wd, scenario, sources) {
   s = await atStep(wd, T, 4);
   await nextIsBlocked(wd, T, 4, "Go back to the Overview and press Copy on a “Partitions past retention” finding");
   await openOverview(wd);
-  await atStep(wd, T, 4).then((x) => assertEq([x.active, x.kind], ["finding-copy", K], "step 5 highlights a finding's Copy"));
+  await atStep(wd, T, 4, "finding-copy").then((x) => assertEq([x.active, x.kind], ["finding-copy", K], "step 5 highlights a finding's Copy"));
   await copyFirst(wd, K);
   await next(wd, T, 4);
 
@@ -188,7 +188,7 @@ async function maintenance(wd, scenario, sources) {
   const count = await wd.exec(`return +document.querySelector('[data-testid="history-count"]').dataset.count;`);
   assertEq(count, history.length, `${table}: snapshots shown (\`history --json\`)`);
   assert(history.length > 1, `${table} has old snapshots to expire`);
-  assertEq((await atStep(wd, T, 4)).active, "history-table", "step 5 highlights the history");
+  assertEq((await atStep(wd, T, 4, "history-table")).active, "history-table", "step 5 highlights the history");
   await shot(wd, scenario, "maintenance-step5-history");
   await next(wd, T, 4);
 
@@ -206,7 +206,7 @@ async function maintenance(wd, scenario, sources) {
   s = await atStep(wd, T, 6);
   await nextIsBlocked(wd, T, 6, "Go back to the Overview page");
   await openOverview(wd);
-  s = await atStep(wd, T, 6);
+  s = await atStep(wd, T, 6, "finding-group");
   assertEq([s.active, s.kind], ["finding-group", "vacuum_due"], "step 7 highlights the VACUUM group");
   const vacuum = report.findings.filter((f) => f.kind === "vacuum_due");
   assert(vacuum.length > 0, "the demo has Delta tables to vacuum");
