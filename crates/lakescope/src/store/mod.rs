@@ -14,10 +14,14 @@
 
 mod rows;
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::LazyLock;
 use std::time::Duration;
 
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
@@ -27,7 +31,22 @@ use crate::sources::redact_url as redact;
 pub use progress::TutorialProgress;
 pub use rows::{CollectionError, CollectionRun, PrefixSnapshot, SizeSnapshot};
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+/// `crates/lakescope/migrations/*.sql` as (version, description, SQL), embedded by `build.rs`.
+static MIGRATIONS: &[(i64, &str, &str)] = include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
+
+/// The same migrator `sqlx::migrate!` would build (versions, descriptions, checksums), without the
+/// `macros` feature — see `build.rs` for why.
+static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {
+    Migrator::with_migrations(
+        MIGRATIONS
+            .iter()
+            .map(|&(version, description, sql)| {
+                let no_tx = sql.starts_with("-- no-transaction");
+                Migration::new(version, Cow::Borrowed(description), MigrationType::Simple, sql.into_sql_str(), no_tx)
+            })
+            .collect(),
+    )
+});
 
 enum Pool {
     Sqlite(SqlitePool),

@@ -105,3 +105,16 @@ fn days_are_utc() {
     assert_eq!(utc_day(1_796_083_199_999), "2026-11-30");
     assert_eq!(utc_day(1_796_083_200_000), "2026-12-01");
 }
+
+/// The embedded migrations are exactly what sqlx resolves from the directory (what `migrate!` embeds):
+/// same versions, descriptions, checksums and order — so stores created before the switch still match.
+#[tokio::test]
+async fn embedded_migrations_equal_the_directory() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let resolved = Migrator::new(dir.as_path()).await.unwrap();
+    let key = |m: &Migration| (m.version, m.description.to_string(), m.checksum.to_vec(), m.no_tx);
+    let embedded: Vec<_> = MIGRATOR.iter().map(key).collect();
+    let expected: Vec<_> = resolved.iter().map(key).collect();
+    assert!(!expected.is_empty());
+    assert_eq!(embedded, expected);
+}
