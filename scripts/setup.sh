@@ -4,13 +4,16 @@
 # packages, and tauri-driver. Safe to run again: it only installs what is missing.
 #
 #   scripts/setup.sh            everything
-#   scripts/setup.sh --app      only what running the app needs (no reference tools, no tauri-driver)
+#   scripts/setup.sh --app      only what building and running the app needs (system packages, UI packages)
+#   scripts/setup.sh --tools    only the test tools (reference tools' venv, Azurite, tauri-driver); the test
+#                               command runs this while the Rust build runs in the background
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-all}"
 
 log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 
+if [ "$mode" != "--tools" ]; then
 # --- system packages ------------------------------------------------------------------------------
 apt_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libsoup-3.0-dev
   build-essential pkg-config libssl-dev libxdo-dev file xvfb webkit2gtk-driver imagemagick
@@ -38,6 +41,7 @@ if [ -f ui/package-lock.json ]; then
   fi
 fi
 
+fi
 [ "$mode" = "--app" ] && exit 0
 
 # --- reference tools (pyiceberg, deltalake, duckdb) in .venv --------------------------------------
@@ -69,7 +73,8 @@ fi
 
 # --- tauri-driver for the E2E tests ----------------------------------------------------------------
 if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+  # A debug build: it only relays WebDriver requests, and debug compiles in about half the time.
   log "installing tauri-driver"
-  cargo install tauri-driver --locked -q
+  cargo install tauri-driver --locked -q --debug
 fi
 log "ready"

@@ -17,8 +17,8 @@ command -v WebKitWebDriver >/dev/null || { echo "WebKitWebDriver missing: apt-ge
 command -v import >/dev/null || { echo "ImageMagick's import missing (screenshots): apt-get install imagemagick" >&2; exit 1; }
 export PATH="$HOME/.cargo/bin:$PATH"
 if ! command -v tauri-driver >/dev/null; then
-  echo "installing tauri-driver (cargo install tauri-driver --locked)"
-  cargo install tauri-driver --locked -q
+  echo "installing tauri-driver (cargo install tauri-driver --locked --debug)"
+  cargo install tauri-driver --locked -q --debug
 fi
 
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
