@@ -21,6 +21,7 @@ fn main() {
         "size_chart_svg",
         "refresh",
         "process_uptime_ms",
+        "build_info",
         // The Spark page (src/spark.rs).
         "spark_overview",
         "spark_add_input",

@@ -57,6 +57,12 @@ pub async fn refresh(state: State<'_, AppState>) -> Reply<()> {
     Ok(())
 }
 
+/// The version and build About shows: the same engine constants `lakescope --version` prints.
+#[tauri::command]
+pub fn build_info() -> lakescope::version::BuildInfo {
+    lakescope::version::build_info()
+}
+
 /// Milliseconds since the app's `main` began. The UI calls it once its first table list is painted,
 /// so this is the cold-start figure; it is logged too, for scripts that watch the app start.
 #[tauri::command]

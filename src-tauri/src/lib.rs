@@ -105,6 +105,7 @@ pub fn run() {
             commands::size_chart_svg,
             commands::refresh,
             commands::process_uptime_ms,
+            commands::build_info,
             spark::spark_overview,
             spark::spark_add_input,
             spark::spark_add_demo,

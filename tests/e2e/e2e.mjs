@@ -25,7 +25,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { KEY, sleep } from "./webdriver.mjs";
-import { ANCHOR, APP, OUT, PY, ROOT, assert, assertEq, cliJson, launch, shot, startDriver, timings, withApp } from "./harness.mjs";
+import { ANCHOR, APP, CLI, OUT, PY, ROOT, assert, assertEq, cliJson, launch, shot, startDriver, timings, withApp } from "./harness.mjs";
 import {
   checkCsp,
   checkTable,
@@ -140,6 +140,13 @@ async function scenarioDemo() {
     assertEq(origin, "demo", "sources origin on first launch");
     const file = await wd.exec(`return document.querySelector('[data-testid="sources-file"]').textContent;`);
     assertEq(file, sources, "sources file in use");
+    // About names the same version and build as `lakescope --version` ("lakescope 0.1.0 (build …)").
+    const about = await wd.until(
+      `const e = document.querySelector('[data-testid="about-version"]'); return e && /build/.test(e.textContent) && e.textContent.trim();`,
+      "the About version",
+    );
+    const cliVersion = execFileSync(CLI, ["--version"], { encoding: "utf8" }).trim();
+    assertEq(about.toLowerCase(), cliVersion.toLowerCase(), "About version and build vs lakescope --version");
     await shot(wd, scenario, "settings");
     await checkCsp(wd, scenario);
   });

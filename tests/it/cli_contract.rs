@@ -53,3 +53,16 @@ fn closed_stdout_ends_quietly_instead_of_panicking() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.status.success(), "{}: {stderr}", out.status);
 }
+
+/// `--version` names the version and the commit built from: the engine's constants, which the app's
+/// About shows too (the E2E compares the two).
+#[test]
+fn version_names_the_build() {
+    let out = cli().arg("--version").output().unwrap();
+    assert!(out.status.success());
+    let line = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(line.trim(), format!("lakescope {}", lakescope::version::VERSION_LINE));
+    let head = std::process::Command::new("git").args(["log", "-1", "--format=%h", "--abbrev=12"]).output().unwrap();
+    let head = String::from_utf8(head.stdout).unwrap();
+    assert!(line.contains(head.trim()), "{line} should name HEAD {head}");
+}

@@ -32,7 +32,7 @@ use lakescope::{Error, Lakescope, Result};
 use serde::Serialize;
 
 #[derive(Parser)]
-#[command(name = "lakescope", version, about = "Explore data platforms: catalogs, tables, size, history")]
+#[command(name = "lakescope", version = lakescope::version::VERSION_LINE, about = "Explore data platforms: catalogs, tables, size, history")]
 struct Cli {
     /// Sources file (TOML). Default: the user's config dir, else the demo lakehouse's.
     #[arg(long, global = true, env = "LAKESCOPE_SOURCES")]

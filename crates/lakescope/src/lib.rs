@@ -24,6 +24,7 @@ pub mod storage;
 pub mod table;
 pub mod tutorials;
 pub mod units;
+pub mod version;
 
 pub use api::Lakescope;
 pub use error::{Error, ErrorKind, Result};

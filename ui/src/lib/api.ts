@@ -2,6 +2,7 @@
 // `ErrorReport` so components can switch on `kind` and always have a message to show.
 
 import { invoke } from "@tauri-apps/api/core";
+import type { BuildInfo } from "../bindings/BuildInfo";
 import type { ChartOptions } from "../bindings/ChartOptions";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import type { LearnOverview } from "../bindings/LearnOverview";
@@ -42,6 +43,7 @@ export const api = {
   sizeChartSvg: (target: string, options: ChartOptions) => call<string>("size_chart_svg", { target, options }),
   refresh: () => call<null>("refresh"),
   processUptimeMs: () => call<number>("process_uptime_ms"),
+  buildInfo: () => call<BuildInfo>("build_info"),
   // The Spark page (src-tauri/src/spark.rs); changes answer with the new overview.
   sparkOverview: () => call<SparkOverview>("spark_overview"),
   sparkAddInput: (input: string) => call<SparkOverview>("spark_add_input", { input }),
