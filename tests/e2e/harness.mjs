@@ -2,6 +2,7 @@
 // scenario, screenshots and the cold-start measurement of a launch.
 
 import { execFileSync, spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -99,13 +100,29 @@ export async function startDriver(env) {
   return { child, wd: new WebDriver(`http://127.0.0.1:${port}`) };
 }
 
+/** Scenarios whose scratch home this run has already emptied (a scenario may launch the app twice). */
+const freshHomes = new Set();
+
 /**
  * Start tauri-driver with `env`, run `body(wd)` against the app, and always close the session and the
  * driver; a failure leaves a screenshot named `failed` (default "FAILED") before it is rethrown.
  */
 export async function withApp(env, scenario, body, failed = "FAILED") {
-  // Lakescope's own store (tutorial progress) goes to a scratch file unless the scenario names one.
-  const { child, wd } = await startDriver({ LAKESCOPE_STORE: path.join(OUT, `store-${scenario}.db`), ...env });
+  // Lakescope's own store (tutorial progress) goes to a scratch file, and the app's config, data and
+  // WebKit storage (the theme, remembered Spark inputs) to a scratch home, unless the scenario names
+  // them: no scenario sees what another one — or another run on this machine — left behind.
+  const home = path.join(OUT, `home-${scenario}`);
+  if (!freshHomes.has(scenario)) {
+    rmSync(home, { recursive: true, force: true });
+    freshHomes.add(scenario);
+  }
+  const scratch = {
+    LAKESCOPE_STORE: path.join(OUT, `store-${scenario}.db`),
+    XDG_CONFIG_HOME: path.join(home, "config"),
+    XDG_DATA_HOME: path.join(home, "data"),
+    XDG_CACHE_HOME: path.join(home, "cache"),
+  };
+  const { child, wd } = await startDriver({ ...scratch, ...env });
   try {
     return await body(wd);
   } catch (e) {

@@ -25,7 +25,10 @@ if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.packa
   (cd ui && npm ci --no-audit --no-fund --loglevel=error)
 fi
 (cd ui && npm run --silent build -- --logLevel warn)
-cargo build -q -p lakescope-app -p lakescope-cli
+# Every target of the workspace, not just the two binaries: with the tests' dev-dependencies in the build,
+# features resolve exactly as for `cargo test --workspace`, so after the test run (scripts/test-all.sh)
+# this reuses its artifacts instead of rebuilding iceberg, the engine and the app with other features.
+cargo build -q --workspace --all-targets
 
 if [ -z "${LAKESCOPE_PYTHON:-}" ]; then
   if [ -x .venv/bin/python ]; then export LAKESCOPE_PYTHON="$PWD/.venv/bin/python"; else export LAKESCOPE_PYTHON=python3; fi
