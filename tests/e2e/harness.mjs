@@ -111,7 +111,7 @@ export async function withApp(env, scenario, body, failed = "FAILED") {
   // Lakescope's own store (tutorial progress) goes to a scratch file, and the app's config, data and
   // WebKit storage (the theme, remembered Spark inputs) to a scratch home, unless the scenario names
   // them: no scenario sees what another one — or another run on this machine — left behind.
-  const home = path.join(OUT, `home-${scenario}`);
+  const home = path.join(OUT, `scratch-home-${scenario}`);
   if (!freshHomes.has(scenario)) {
     rmSync(home, { recursive: true, force: true });
     freshHomes.add(scenario);
