@@ -213,6 +213,9 @@ fn iceberg_orphans_planted_in_a_pyiceberg_table_follow_remove_orphan_files_scope
     }
 }
 
+/// A table's partitions as the reference tool lists them: (values, or null for the whole table; files; bytes).
+type Parts = Vec<(Value, u64, u64)>;
+
 /// The small-file rule with the documented defaults, applied to the reference tool's partitions.
 fn due(files: u64, bytes: u64, target: u64) -> Option<u64> {
     let after = bytes.div_ceil(target).max(1);
@@ -233,11 +236,11 @@ fn small_file_findings_match_the_partitions_pyiceberg_and_deltalake_list() {
     // Reference partitions: (values or null for the whole table, files, bytes).
     let uri = sqlalchemy_uri(&d.dir.join("catalog.db"));
     let wh = format!("file://{}", d.dir.join("warehouse").display());
-    let mut cases: Vec<(String, &str, Vec<(Value, u64, u64)>, String)> = Vec::new();
+    let mut cases: Vec<(String, &str, Parts, String)> = Vec::new();
     for (name, t) in demo_tables("iceberg") {
         let ident = format!("{}.{}", t["namespace"].as_str().unwrap(), t["name"].as_str().unwrap());
         let py = py_json("iceberg_truth.py", &["table", &uri, &wh, "demo", &ident]);
-        let parts: Vec<(Value, u64, u64)> = if py["partitions"].as_array().unwrap().is_empty() {
+        let parts: Parts = if py["partitions"].as_array().unwrap().is_empty() {
             vec![(Value::Null, py["current"]["data_files"].as_u64().unwrap(), py["current"]["data_bytes"].as_u64().unwrap())]
         } else {
             py["partitions"].as_array().unwrap().iter().map(|p| (p["values"].clone(), p["data_files"].as_u64().unwrap(), p["data_bytes"].as_u64().unwrap())).collect()
@@ -248,7 +251,7 @@ fn small_file_findings_match_the_partitions_pyiceberg_and_deltalake_list() {
     for (name, t) in demo_tables("delta") {
         let path = local_path(t["location"].as_str().unwrap());
         let truth = py_json("delta_truth.py", &["summary", &path]);
-        let parts: Vec<(Value, u64, u64)> = if truth["partition_columns"].as_array().unwrap().is_empty() {
+        let parts: Parts = if truth["partition_columns"].as_array().unwrap().is_empty() {
             vec![(Value::Null, truth["current"]["files"].as_u64().unwrap(), truth["current"]["bytes"].as_u64().unwrap())]
         } else {
             truth["partitions"].as_array().unwrap().iter().map(|p| (p["values"].clone(), p["files"].as_u64().unwrap(), p["bytes"].as_u64().unwrap())).collect()
