@@ -128,7 +128,7 @@ export async function scenarioOverview() {
     const orphanBytes = want.filter((f) => f.kind === "orphan_files" && f.table === top.table).reduce((s, f) => s + f.bytes, 0);
     assertEq(reclaim, String(top.bytes + orphanBytes), `${top.table}: reclaimable bytes on its Storage tab = its VACUUM/expire + orphan findings`);
     await shot(wd, scenario, "finding-table");
-    console.log(`  ok ${top.table} opened from its finding; Storage shows the same ${top.bytes} reclaimable bytes`);
+    console.log(`  ok ${top.table} opened from its finding; Storage shows its ${top.bytes} + ${orphanBytes} orphan reclaimable bytes`);
     await checkCsp(wd, scenario);
   });
 }
