@@ -26,6 +26,10 @@ fn every_finding_matches_the_table_figures_and_every_due_one_is_found() {
         pages.insert(name.clone(), cli_json(&["--sources", &s, "--as-of", AS_OF, "table", &name]));
     }
 
+    // A table's orphan finding takes the orphan part of its reclaimable bytes; VACUUM / expire the rest.
+    let orphan_bytes = |table: &str| -> u64 {
+        findings.iter().filter(|f| f["kind"] == "orphan_files" && f["table"] == table).map(|f| f["bytes"].as_u64().unwrap()).sum()
+    };
     // Each finding against its table's figures.
     for f in findings {
         let table = f["table"].as_str().unwrap();
@@ -38,15 +42,32 @@ fn every_finding_matches_the_table_figures_and_every_due_one_is_found() {
         match f["kind"].as_str().unwrap() {
             "vacuum_due" => {
                 assert_eq!(page["format"], "delta");
-                assert_eq!(bytes, page["storage"]["reclaimable_bytes"].as_u64().unwrap(), "{table}");
+                assert_eq!(bytes + orphan_bytes(table), page["storage"]["reclaimable_bytes"].as_u64().unwrap(), "{table}");
                 let path = page["location"].as_str().unwrap().trim_start_matches("file://").to_string();
                 assert_eq!(commands, vec![format!("VACUUM delta.`{path}`")]);
             }
             "expire_snapshots_due" => {
                 assert_eq!(page["format"], "iceberg");
-                assert_eq!(bytes, page["storage"]["reclaimable_bytes"].as_u64().unwrap(), "{table}");
+                assert_eq!(bytes + orphan_bytes(table), page["storage"]["reclaimable_bytes"].as_u64().unwrap(), "{table}");
                 assert!(commands[0].starts_with("CALL demo.system.expire_snapshots(table => '"), "{commands:?}");
-                assert!(commands[1].starts_with("CALL demo.system.remove_orphan_files(table => '"), "{commands:?}");
+                assert_eq!(commands.len(), 1, "{commands:?}");
+            }
+            "orphan_files" => {
+                assert!(bytes <= page["storage"]["orphan_bytes"].as_u64().unwrap(), "{table}: removable orphans are orphans");
+                let first = if page["format"] == "delta" { "VACUUM delta.`" } else { "CALL demo.system.remove_orphan_files(table => '" };
+                assert!(commands[0].starts_with(first), "{commands:?}");
+            }
+            "small_files" => {
+                let c = &f["compaction"];
+                let files = c["data_files"].as_u64().unwrap();
+                let p = page["partitions"].as_array().unwrap().iter().find(|p| p["values"] == f["partition"]);
+                let (want_files, want_bytes) = match p {
+                    Some(p) => (&p["data_files"], &p["data_bytes"]),
+                    None => (&page["current"]["data_files"], &page["current"]["data_bytes"]),
+                };
+                assert_eq!((&c["data_files"], &c["data_bytes"]), (want_files, want_bytes), "{f}");
+                assert!(files >= 5 && c["files_after"].as_u64().unwrap() < files, "{f}");
+                assert_eq!((bytes, usd), (0, 0.0), "compaction claims no storage dollars: {f}");
             }
             "partition_past_retention" => {
                 assert!(page["namespace"].as_str().unwrap().starts_with("usr_"), "only personal schemas have a rule: {f}");
@@ -78,9 +99,9 @@ fn every_finding_matches_the_table_figures_and_every_due_one_is_found() {
     let count = |kind: &str, table: &str| findings.iter().filter(|f| f["kind"] == kind && f["table"] == table).count();
     for (name, page) in &pages {
         let reclaim_kind = if page["format"] == "delta" { "vacuum_due" } else { "expire_snapshots_due" };
-        if page["storage"]["reclaimable_bytes"].as_u64().unwrap() > 0 {
-            assert_eq!(count(reclaim_kind, name), 1, "{name}");
-        }
+        let reclaimable = page["storage"]["reclaimable_bytes"].as_u64().unwrap();
+        assert_eq!(count(reclaim_kind, name), usize::from(reclaimable > orphan_bytes(name)), "{name}");
+        assert!(count("orphan_files", name) <= 1, "{name}");
         if page["namespace"].as_str().unwrap().starts_with("usr_") {
             let old = page["partitions"]
                 .as_array()
@@ -95,7 +116,7 @@ fn every_finding_matches_the_table_figures_and_every_due_one_is_found() {
         let idle = page["current"]["timestamp_ms"].as_i64().is_some_and(|t| t < AS_OF_MS - 30 * DAY_MS);
         assert_eq!(count("unused_table", name), usize::from(idle), "{name}");
     }
-    for kind in ["vacuum_due", "expire_snapshots_due", "partition_past_retention", "unused_table"] {
+    for kind in ["vacuum_due", "expire_snapshots_due", "orphan_files", "partition_past_retention", "unused_table", "small_files"] {
         assert!(findings.iter().any(|f| f["kind"] == kind), "the demo holds a {kind} finding");
     }
 
@@ -114,6 +135,6 @@ fn a_rules_file_changes_retention_per_schema() {
     std::fs::write(&rules, "unused_days = 100000\n[schemas.usr_jdoe]\nretention_days = 3650\n").unwrap();
     let report = cli_json(&["--sources", &s, "--as-of", AS_OF, "findings", "--rules", rules.to_str().unwrap()]);
     let kinds: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
-    assert!(!kinds.is_empty() && kinds.iter().all(|k| k.ends_with("_due")), "{kinds:?}");
+    assert!(!kinds.is_empty() && kinds.iter().all(|k| k.ends_with("_due") || ["orphan_files", "small_files"].contains(k)), "{kinds:?}");
     assert_eq!(report["rules"]["schemas"]["usr_jdoe"]["retention_days"], 3650);
 }

@@ -15,6 +15,7 @@ mod lookup;
 mod iceberg_truth;
 mod overview;
 mod objstore;
+mod orphans_small_files;
 mod parquet_truth;
 mod s3;
 mod spark;

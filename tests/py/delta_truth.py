@@ -6,6 +6,8 @@ Used by tests/it/delta_truth.rs to check Lakescope's numbers. Commands:
                             history rows (each version loaded as DeltaTable(PATH, version=v))
   rows PATH                 how many rows deltalake reads from the table's data files
   vacuum PATH               what VACUUM FULL (dry run, the table's own retention) would delete now
+  vacuum-split PATH         VACUUM FULL's dry run split into files some version added (VACUUM's removed
+                            files) and untracked ones no version mentions (Lakescope's orphan finding)
   vacuum-now PATH           run VACUUM FULL with zero retention (writes VACUUM START/END commits)
   write-mixed DIR           a partitioned table written by deltalake: appends, overwrite, delete with a
                             predicate, checkpoints every 3 versions, young and old tombstones and orphans
@@ -80,6 +82,23 @@ def vacuum(path):
     files = dt.vacuum(retention_hours=None, dry_run=True, enforce_retention_duration=False, full=True)
     sized = sorted(({"path": f, "size": os.path.getsize(os.path.join(path, f))} for f in files), key=lambda f: f["path"])
     return {"now_ms": now_ms, "files": sized, "bytes": sum(f["size"] for f in sized)}
+
+
+def vacuum_split(path):
+    """VACUUM FULL's dry run, split into the files some version of the log added (removed since) and the
+    untracked ones no version mentions: every version deltalake can load, by time travel."""
+    dt = DeltaTable(path)
+    now_ms = int(time.time() * 1000)
+    full = set(dt.vacuum(retention_hours=None, dry_run=True, enforce_retention_duration=False, full=True))
+    tracked = set()
+    for h in dt.history():
+        tracked |= {r["path"] for r in pa.table(DeltaTable(path, version=h["version"]).get_add_actions()).to_pylist()}
+    sized = lambda files: sorted(({"path": f, "size": os.path.getsize(os.path.join(path, f))} for f in files),
+                                 key=lambda f: f["path"])
+    untracked = sized(full - tracked)
+    return {"now_ms": now_ms, "full": sized(full), "untracked": untracked,
+            "untracked_bytes": sum(f["size"] for f in untracked),
+            "removed_bytes": sum(f["size"] for f in sized(full & tracked))}
 
 
 def batch(start, n, day):
@@ -159,6 +178,8 @@ def main(argv):
         out = {"rows": DeltaTable(path).to_pyarrow_table().num_rows}
     elif cmd == "vacuum":
         out = vacuum(path)
+    elif cmd == "vacuum-split":
+        out = vacuum_split(path)
     elif cmd == "vacuum-now":
         dt = DeltaTable(path)
         deleted = dt.vacuum(retention_hours=0, dry_run=False, enforce_retention_duration=False, full=True)

@@ -13,7 +13,8 @@ pyiceberg's manifest reader finds, and with --scan the row count of a full pyice
 ExpireSnapshots (`older_than(as_of - history.expire.max-snapshot-age-ms)`, branch and tag heads
 protected) staged in a transaction that is never committed — nothing is written — then files reachable
 (manifest lists, manifests, live entries' files, statistics) before but not after, plus files under
-data/ or metadata/ (no hidden component) that nothing references and that are older than as-of - 3 days.
+data/ or metadata/ (no hidden component) that nothing references and that are older than as-of - 3 days
+(listed one by one as `orphans`: what remove_orphan_files would delete).
 
 `write` builds a table with pyiceberg itself (appends, a tag, a filtered overwrite, a row delete, partition
 spec evolution, schema evolution) in a SQL catalog under <dir> and prints where it is. `props` sets table
@@ -200,6 +201,10 @@ def reclaim_doc(tbl, as_of):
         "retained_snapshots": len(after_md.snapshots),
         "expired_files": len(expired),
         "orphan_files": len(orphans),
+        "expired_bytes": sum(os.path.getsize(p) for p in expired),
+        # remove_orphan_files' own list: relative to the table root, with sizes.
+        "orphans": sorted(({"path": os.path.relpath(p, root), "size": os.path.getsize(p)} for p in orphans),
+                          key=lambda f: f["path"]),
         "gc_enabled": True,
     }
 

@@ -17,6 +17,7 @@ mod human;
 mod lookup;
 mod size_cmds;
 mod metastore;
+mod orphans;
 mod tutorials;
 mod overview;
 mod trainer;
@@ -103,9 +104,13 @@ enum Command {
     Snapshots(size_cmds::SnapshotsArgs),
     /// A table's storage cost per day and month by breakdown, its trend and a 30/90-day forecast.
     Cost(size_cmds::CostArgs),
-    /// Savings ranked by $/month (vacuum/expire due, partitions past retention, unused tables), each with
+    /// Savings ranked by $/month (vacuum/expire due, orphan files, partitions past retention, unused
+    /// tables, departed owners, small files), each with
     /// the Spark SQL to copy. Never runs anything.
     Findings(size_cmds::FindingsArgs),
+    /// The orphan files of a table that remove_orphan_files (Iceberg) / VACUUM (Delta) would delete as of
+    /// `--as-of`, one by one.
+    Orphans { target: String },
     /// Tutorials (bundled, or `--dir`) with a user's progress in the store; fails naming file and line
     /// of any invalid tutorial file.
     Tutorials(tutorials::TutorialsArgs),
@@ -261,6 +266,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Snapshots(args) => size_cmds::snapshots(args, globals).await,
         Command::Cost(args) => size_cmds::cost(args, globals).await,
         Command::Findings(args) => size_cmds::findings(args, globals).await,
+        Command::Orphans { target } => orphans::run(&target, globals).await,
         Command::Tutorials(args) => tutorials::run(args, cli.store.as_deref(), cli.json).await,
         Command::Overview(args) => overview::overview(args, globals).await,
         Command::Chart { kind: ChartKind::TopGrowth, target: None, out, theme, width, height, app: _, overview: args } => {

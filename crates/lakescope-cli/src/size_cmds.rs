@@ -186,7 +186,8 @@ pub struct FindingsArgs {
     /// Price profile to put dollars on the bytes (see `lakescope cost --help`).
     #[arg(long)]
     profile: Option<String>,
-    /// Findings rules (TOML): unused_days, personal_prefix, personal_retention_days, [schemas.NAME].
+    /// Findings rules (TOML): unused_days, personal_prefix, personal_retention_days, [schemas.NAME],
+    /// [compaction] min_files / iceberg_target_file_bytes / delta_target_file_bytes.
     #[arg(long)]
     rules: Option<PathBuf>,
     /// Active users (one name per line, or CSV with the name first): personal schemas of anyone else
@@ -218,6 +219,19 @@ pub async fn findings(args: FindingsArgs, g: Globals) -> Result<()> {
     }
     for f in &report.findings {
         outln!("${:.6}/month  {:>10}  {:?}  {}", f.usd_per_month, units::bytes(f.bytes), f.kind, f.table);
+        if let Some(p) = &f.partition {
+            let values: Vec<String> = p.iter().map(|(k, v)| format!("{k}={}", v.as_deref().unwrap_or("NULL"))).collect();
+            outln!("    partition {}", values.join(", "));
+        }
+        if let Some(c) = &f.compaction {
+            outln!(
+                "    {} files → ~{} (avg {}, target {})",
+                units::count(c.data_files),
+                units::count(c.files_after),
+                units::bytes(c.avg_file_bytes),
+                units::bytes(c.target_file_bytes)
+            );
+        }
         outln!("    {}", f.reason);
         for c in &f.commands {
             outln!("    {c};");

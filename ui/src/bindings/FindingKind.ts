@@ -3,4 +3,4 @@
 /**
  * What kind of saving a finding is.
  */
-export type FindingKind = "vacuum_due" | "expire_snapshots_due" | "partition_past_retention" | "unused_table" | "departed_owner";
+export type FindingKind = "vacuum_due" | "expire_snapshots_due" | "partition_past_retention" | "unused_table" | "departed_owner" | "orphan_files" | "small_files";

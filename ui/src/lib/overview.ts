@@ -21,15 +21,38 @@ export function usd(n: number): string {
 
 export const KIND_LABEL: Record<FindingKind, string> = {
   vacuum_due: "VACUUM due (Delta)",
-  expire_snapshots_due: "Expire snapshots + remove orphans due (Iceberg)",
+  expire_snapshots_due: "Expire snapshots due (Iceberg)",
+  orphan_files: "Orphan files",
   partition_past_retention: "Partitions past retention",
   unused_table: "Unused tables",
   departed_owner: "Personal schemas of departed owners",
+  small_files: "Small files: compaction pays",
 };
+
+/** One line under each group's title: what the kind means and what its figures count. */
+export const KIND_EXPLAIN: Record<FindingKind, string> = {
+  vacuum_due: "Files removed from the table before its retention cut-off (delta.deletedFileRetentionDuration), which VACUUM deletes.",
+  expire_snapshots_due:
+    "Files only snapshots past history.expire.max-snapshot-age-ms still reach; expire_snapshots drops those snapshots and deletes the files.",
+  orphan_files:
+    "Files in a table's location that no version or snapshot references, older than the safety window (Iceberg remove_orphan_files: 3 days; Delta: the VACUUM retention, and VACUUM deletes them). Not counted again in the VACUUM / expire groups.",
+  partition_past_retention: "Partitions of schemas with a retention rule, last written before the rule's window.",
+  unused_table: "Tables with no new version or file for the rule's number of days.",
+  departed_owner: "Tables in personal schemas whose owner is not in the active-users list.",
+  small_files:
+    "Partitions of many files under 3/4 of the target size (Iceberg write.target-file-size-bytes, 512 MiB by default; Delta 1 GiB). Compaction saves file opens on every read, not storage, so no $/month is claimed.",
+};
+
+/** `24 files → ~1` for a compaction finding, `301 files` for an orphan one, else empty. */
+export function filesText(f: Finding): string {
+  if (f.compaction) return `${f.compaction.data_files.toLocaleString("en-US")} files → ~${f.compaction.files_after.toLocaleString("en-US")}`;
+  if (f.files != null) return `${f.files.toLocaleString("en-US")} ${f.files === 1 ? "file" : "files"}`;
+  return "";
+}
 
 /** Where opening a finding's table lands: the tab that shows the figure behind it. */
 export function findingTab(kind: FindingKind): Tab {
-  if (kind === "partition_past_retention") return "partitions";
+  if (kind === "partition_past_retention" || kind === "small_files") return "partitions";
   if (kind === "unused_table") return "overview";
   return "storage";
 }

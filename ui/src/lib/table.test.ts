@@ -78,6 +78,7 @@ const info = (format: TableInfo["format"], extra: Partial<TableInfo> = {}): Tabl
     metadata_bytes: 10,
     reclaimable_bytes: 20,
   },
+  orphans: { removable_files: 1, removable_bytes: 5, cutoff_ms: 0 },
   partitions: [],
   owner: null,
   comment: null,

@@ -35,6 +35,33 @@ pub struct Rules {
     /// The users still around (an active-users file, see [`Rules::parse_active_users`]). A personal
     /// schema whose owner is not listed belongs to someone who left. `None`: no such findings.
     pub active_users: Option<Vec<String>>,
+    /// When a partition's files are small enough that compaction pays ([`Compaction`]).
+    pub compaction: Compaction,
+}
+
+/// The small-file rule. A partition of the current version is a compaction finding when it has at least
+/// `min_files` data files, their average size is under 3/4 of the target (what Iceberg's
+/// rewrite_data_files calls too small: `min-file-size-bytes` defaults to 75 % of the target), and
+/// rewriting its bytes into target-size files would leave fewer files. The target is the table's own
+/// setting when it has one (Iceberg `write.target-file-size-bytes`, Delta `delta.targetFileSize`), else
+/// these defaults: Iceberg's 512 MiB, and 1 GiB for Delta (OPTIMIZE's `maxFileSize` in Spark / Databricks).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields, default)]
+#[ts(export)]
+pub struct Compaction {
+    /// Fewer files than this are never worth a rewrite (rewrite_data_files' `min-input-files` is 5).
+    #[ts(type = "number")]
+    pub min_files: u64,
+    #[ts(type = "number")]
+    pub iceberg_target_file_bytes: u64,
+    #[ts(type = "number")]
+    pub delta_target_file_bytes: u64,
+}
+
+impl Default for Compaction {
+    fn default() -> Self {
+        Compaction { min_files: 5, iceberg_target_file_bytes: 512 << 20, delta_target_file_bytes: 1 << 30 }
+    }
 }
 
 impl Default for Rules {
@@ -45,6 +72,7 @@ impl Default for Rules {
             personal_retention_days: 7,
             schemas: BTreeMap::new(),
             active_users: None,
+            compaction: Compaction::default(),
         }
     }
 }
@@ -57,6 +85,12 @@ impl Rules {
         };
         check("unused_days", r.unused_days)?;
         check("personal_retention_days", r.personal_retention_days)?;
+        let c = &r.compaction;
+        if c.min_files < 2 || c.iceberg_target_file_bytes == 0 || c.delta_target_file_bytes == 0 {
+            return Err(Error::invalid(format!(
+                "findings rules {origin}: compaction.min_files must be ≥ 2 and the target file sizes > 0 bytes"
+            )));
+        }
         for (name, s) in &r.schemas {
             check(&format!("schemas.{name}.retention_days"), s.retention_days)?;
         }
@@ -158,5 +192,9 @@ mod tests {
         assert!(e.message.contains("/r.toml") && e.message.contains("schemas.ods.retention_days"), "{}", e.message);
         let e = Rules::parse("unused = 3\n", "/r.toml").unwrap_err();
         assert!(e.message.contains("/r.toml") && e.message.contains("unused"), "{}", e.message);
+        let e = Rules::parse("[compaction]\nmin_files = 1\n", "/r.toml").unwrap_err();
+        assert!(e.message.contains("/r.toml") && e.message.contains("compaction.min_files"), "{}", e.message);
+        let r = Rules::parse("[compaction]\ndelta_target_file_bytes = 1000\n", "/r.toml").unwrap();
+        assert_eq!((r.compaction.delta_target_file_bytes, r.compaction.min_files), (1000, 5));
     }
 }

@@ -104,6 +104,28 @@ pub struct StorageBreakdown {
     pub reclaimable_bytes: u64,
 }
 
+/// Orphan files (referenced by no version or snapshot) that the format's own procedure would delete as
+/// of `--as-of`: Delta VACUUM (untracked files older than `delta.deletedFileRetentionDuration`), Iceberg
+/// `remove_orphan_files` (files under `data/` or `metadata/` older than 3 days). They are part of
+/// `storage.reclaimable_bytes`; the rest of it is what VACUUM's tombstones / expire_snapshots free.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OrphanFiles {
+    #[ts(type = "number")]
+    pub removable_files: u64,
+    #[ts(type = "number")]
+    pub removable_bytes: u64,
+    /// Files modified after this are left alone (the procedure's safety window); null when the format
+    /// has no orphan removal (plain Parquet) or it is disabled (`gc.enabled=false`).
+    #[ts(type = "number | null")]
+    pub cutoff_ms: Option<i64>,
+    /// The removable files themselves (relative to the table root). Kept off the table page's JSON, which
+    /// must stay small for tables with many orphans; `lakescope orphans` prints them.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub files: Vec<crate::storage::FileEntry>,
+}
+
 /// Statistics of one partition (one combination of partition values) in the current version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -134,6 +156,9 @@ pub struct TableInfo {
     pub partition_columns: Vec<String>,
     pub current: CurrentVersion,
     pub storage: StorageBreakdown,
+    /// The orphan part of `storage.reclaimable_bytes`.
+    #[serde(default)]
+    pub orphans: OrphanFiles,
     pub partitions: Vec<PartitionStat>,
     /// Catalog registration, when the table was opened through a source.
     #[serde(default, skip_serializing_if = "Option::is_none")]

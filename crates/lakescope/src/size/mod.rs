@@ -6,4 +6,4 @@
 
 mod breakdown;
 
-pub use breakdown::{summarize, FileRole};
+pub use breakdown::{summarize, summarize_with_orphans, FileRole};

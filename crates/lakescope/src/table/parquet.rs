@@ -128,6 +128,7 @@ impl ParquetTable {
             partition_columns: if partition_columns.is_empty() { Vec::new() } else { partition_columns },
             current,
             storage,
+            orphans: Default::default(),
             partitions: if files.iter().all(|f| f.partition.is_empty()) { Vec::new() } else { parts.into_values().collect() },
             source: None,
             namespace: None,

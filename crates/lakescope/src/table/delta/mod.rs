@@ -101,7 +101,7 @@ impl DeltaTable {
                 storage::DEFAULT_RETENTION_MS
             }),
         };
-        let storage =
+        let (storage, orphans) =
             storage::breakdown(&self.root, listing, state, &meta.partition_columns, opts.as_of_ms - retention_ms);
 
         if state.files_without_stats > 0 {
@@ -136,6 +136,7 @@ impl DeltaTable {
             partition_columns: meta.partition_columns.clone(),
             current,
             storage,
+            orphans,
             partitions,
             source: None,
             namespace: None,

@@ -22,8 +22,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::paths;
 use super::replay::Replay;
-use crate::model::StorageBreakdown;
-use crate::size::{FileRole, summarize};
+use crate::model::{OrphanFiles, StorageBreakdown};
+use crate::size::{FileRole, summarize_with_orphans};
 use crate::storage::{FileEntry, Location};
 
 /// Delta's default `delta.deletedFileRetentionDuration`.
@@ -66,7 +66,7 @@ pub(super) fn breakdown(
     state: &Replay,
     partition_columns: &[String],
     cutoff_ms: i64,
-) -> StorageBreakdown {
+) -> (StorageBreakdown, OrphanFiles) {
     let rel = |log_path: &str| paths::relative(root, log_path);
     let live: HashSet<String> = state
         .live
@@ -87,7 +87,7 @@ pub(super) fn breakdown(
             }
         }
     }
-    summarize(listing.iter().map(|f| {
+    let roles = listing.iter().map(|f| {
         if f.path.starts_with("_delta_log/") {
             return (f, FileRole::Metadata, false);
         }
@@ -101,7 +101,8 @@ pub(super) fn breakdown(
                 None => f.last_modified_ms <= cutoff_ms,
             };
         (f, role, reclaimable)
-    }))
+    });
+    summarize_with_orphans(roles, Some(cutoff_ms))
 }
 
 #[cfg(test)]

@@ -170,7 +170,7 @@ impl IcebergTable {
             ));
         }
         let refs = l.refs();
-        let storage = storage::breakdown(l, &refs, &listing, &storage::References { lists: &lists, manifests: &read }, opts.as_of_ms);
+        let (storage, orphans) = storage::breakdown(l, &refs, &listing, &storage::References { lists: &lists, manifests: &read }, opts.as_of_ms);
         if expiry::retained(m, &refs, opts.as_of_ms).is_none() {
             warnings.push("gc.enabled=false: expire_snapshots and remove_orphan_files refuse to delete files".into());
         }
@@ -196,6 +196,7 @@ impl IcebergTable {
             partition_columns,
             current: current_version,
             storage,
+            orphans,
             partitions,
             source: None,
             namespace: None,

@@ -23,8 +23,8 @@ use iceberg::spec::SnapshotReference;
 use super::expiry;
 use super::manifests::ManifestSummary;
 use super::metadata::{Loaded, VERSION_HINT};
-use crate::model::StorageBreakdown;
-use crate::size::{summarize, FileRole};
+use crate::model::{OrphanFiles, StorageBreakdown};
+use crate::size::{summarize_with_orphans, FileRole};
 use crate::storage::FileEntry;
 
 /// `remove_orphan_files` leaves files younger than this alone (Java's and Spark's default).
@@ -48,7 +48,7 @@ pub(super) fn breakdown(
     listing: &[FileEntry],
     refs: &References<'_>,
     as_of_ms: i64,
-) -> StorageBreakdown {
+) -> (StorageBreakdown, OrphanFiles) {
     let m = &loaded.metadata;
     let rel = |abs: &str| loaded.root.relative_of(abs).unwrap_or_else(|| abs.to_string());
     let mut stats: HashMap<i64, Vec<String>> = HashMap::new();
@@ -105,7 +105,7 @@ pub(super) fn breakdown(
         };
         (f, role, reclaimable)
     });
-    summarize(roles)
+    summarize_with_orphans(roles, after.as_ref().map(|_| orphan_cutoff))
 }
 
 /// Orphan removal looks under `data/` and `metadata/` only, and skips hidden files and directories.
