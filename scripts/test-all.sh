@@ -11,6 +11,7 @@ step "setup"
 scripts/setup.sh
 
 export LAKESCOPE_PYTHON="$PWD/.venv/bin/python"
+export LAKESCOPE_REST_PYTHON="$PWD/.venv-rest/bin/python"
 
 step "test databases: PostgreSQL and MariaDB for the Hive Metastore tests"
 eval "$(scripts/databases.sh)"

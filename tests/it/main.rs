@@ -14,6 +14,7 @@ mod hms;
 mod lookup;
 mod iceberg_truth;
 mod overview;
+mod rest_catalog;
 mod objstore;
 mod parquet_truth;
 mod s3;

@@ -4,10 +4,11 @@
 //! source with many tables lists quickly and one broken table cannot break the listing.
 
 pub mod hms;
+mod iceberg_rest;
 mod iceberg_sql;
 mod scan;
 
-use crate::error::{Error, ErrorReport, Result};
+use crate::error::{ErrorReport, Result};
 use crate::model::TableRef;
 use crate::sources::{SourceConfig, SourceKind};
 
@@ -37,19 +38,25 @@ pub async fn list(source: &SourceConfig) -> Result<Vec<CatalogEntry>> {
         SourceKind::Storage => scan::list(source, scan::Only::Any).await?,
         SourceKind::IcebergFs => scan::list(source, scan::Only::Iceberg).await?,
         SourceKind::Hms => hms::list(source).await?.0,
-        SourceKind::IcebergRest => {
-            return Err(Error::unsupported(format!("{:?} sources are not supported yet", source.kind)));
-        }
+        SourceKind::IcebergRest => iceberg_rest::list(source).await?.0,
     };
     tables.sort_by(|a, b| (&a.table.namespace, &a.table.name).cmp(&(&b.table.namespace, &b.table.name)));
     Ok(tables)
+}
+
+/// Catalogs that register tables they may fail to open report those tables beside the listing.
+async fn listed_with_problems(s: &SourceConfig) -> Result<(Vec<CatalogEntry>, Vec<hms::TableProblem>)> {
+    match s.kind {
+        SourceKind::IcebergRest => iceberg_rest::list(s).await,
+        _ => hms::list(s).await,
+    }
 }
 
 /// List every source; a failing source is reported, the others still list.
 pub async fn list_all(sources: &[SourceConfig]) -> Vec<SourceListing> {
     let futs = sources.iter().map(|s| async move {
         let listed = match s.kind {
-            SourceKind::Hms => hms::list(s).await.map(|(mut tables, problems)| {
+            SourceKind::Hms | SourceKind::IcebergRest => listed_with_problems(s).await.map(|(mut tables, problems)| {
                 tables.sort_by(|a, b| (&a.table.namespace, &a.table.name).cmp(&(&b.table.namespace, &b.table.name)));
                 (tables, problems)
             }),

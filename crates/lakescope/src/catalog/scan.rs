@@ -91,6 +91,8 @@ mod tests {
             location: Some(d.path().display().to_string()),
             catalog: None,
             options: Default::default(),
+            token_env: None,
+            credential_env: None,
         };
         let mut all: Vec<_> = list(&src, Only::Any)
             .await

@@ -48,16 +48,41 @@ pub struct SourceConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub location: Option<String>,
-    /// Catalog name inside a shared SQL catalog database (`catalog_name` column).
+    /// Catalog name inside a shared SQL catalog database (`catalog_name` column); for `iceberg-rest`, the
+    /// path prefix when the server's `/v1/config` announces none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub catalog: Option<String>,
     /// Store options passed to object_store (endpoint, region, allow_http, …); never secrets.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub options: BTreeMap<String, String>,
+    /// `iceberg-rest`: the environment variable holding a bearer token (the token itself is never stored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub token_env: Option<String>,
+    /// `iceberg-rest`: the environment variable holding an OAuth2 client credential `client_id:secret`,
+    /// exchanged at the catalog's `/v1/oauth/tokens` endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub credential_env: Option<String>,
 }
 
 impl SourceConfig {
+    /// A source with only a name and a kind; fill in the rest with struct update syntax.
+    pub fn new(name: impl Into<String>, kind: SourceKind) -> Self {
+        SourceConfig {
+            name: name.into(),
+            kind,
+            uri: None,
+            warehouse: None,
+            location: None,
+            catalog: None,
+            options: BTreeMap::new(),
+            token_env: None,
+            credential_env: None,
+        }
+    }
+
     /// The storage root of this source: its warehouse or scan location.
     pub fn root(&self) -> Option<&str> {
         self.warehouse.as_deref().or(self.location.as_deref())
