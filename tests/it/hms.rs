@@ -318,7 +318,7 @@ fn bad_connections_say_what_failed_without_the_password(f: Flavour) {
             catalog: None,
             options: Default::default(),
             token_env: None,
-            credential_env: None,
+            layout: None,
         };
         let ls = lakescope::Lakescope::new(vec![src], None);
         let listing = rt.block_on(ls.tables());

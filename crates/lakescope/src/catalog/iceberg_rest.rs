@@ -1,12 +1,12 @@
 //! Iceberg REST catalogs, read through the spec's read-only endpoints with the reqwest already in the
-//! tree (the `iceberg-catalog-rest` crate would add a second HTTP stack and nothing we need):
+//! tree (reading takes four GETs, so no catalog crate with write paths and its own dependencies):
 //! `GET /v1/config` (for the server's path prefix), `GET …/namespaces` (nested ones via `parent`),
 //! `GET …/namespaces/{ns}/tables`, and `GET …/tables/{t}` for each table's `metadata-location`, which
 //! the existing metadata reader then opens like any other. Lakescope never sends a write request.
 //!
 //! Loading each table costs one request, made a few at a time; a table the server cannot load becomes
-//! a per-table problem and the others still list. Credentials come only from the environment variables
-//! the source names (`token_env`, `credential_env`); they never reach a message, the store or a log.
+//! a per-table problem and the others still list. A bearer token comes only from the environment variable
+//! the source names (`token_env`); it never reaches a message, the store or a log.
 
 use std::time::Duration;
 
@@ -69,11 +69,6 @@ struct TableLocation {
 }
 
 #[derive(Deserialize)]
-struct TokenResponse {
-    access_token: String,
-}
-
-#[derive(Deserialize)]
 struct ErrorBody {
     error: ErrorModel,
 }
@@ -133,11 +128,9 @@ impl Rest {
             .build()
             .map_err(|e| Error::internal(format!("HTTP client: {e}")))?;
         let mut rest = Rest { http, api: format!("{base}/v1"), shown, token: None };
-        rest.token = match (&source.token_env, &source.credential_env) {
-            (Some(var), _) => Some(env_value(var, "REST catalog token")?),
-            (None, Some(var)) => Some(rest.client_credentials(&env_value(var, "REST catalog credential")?, var).await?),
-            (None, None) => None,
-        };
+        if let Some(var) = &source.token_env {
+            rest.token = Some(env_value(var, "REST catalog token")?);
+        }
         let mut query = Vec::new();
         if let Some(w) = &source.warehouse {
             query.push(("warehouse", w.as_str()));
@@ -150,27 +143,6 @@ impl Rest {
             rest.api = format!("{}/{}", rest.api, p.trim_matches('/'));
         }
         Ok(rest)
-    }
-
-    /// OAuth2 client-credentials exchange at the spec's token endpoint; `credential` is `id:secret`
-    /// (or a bare secret), the form pyiceberg's `credential` property takes.
-    async fn client_credentials(&self, credential: &str, var: &str) -> Result<String> {
-        let (id, secret) = credential.split_once(':').unwrap_or(("", credential));
-        let url = format!("{}/oauth/tokens", self.api);
-        let mut form = vec![("grant_type", "client_credentials"), ("client_secret", secret), ("scope", "PRINCIPAL_ROLE:ALL")];
-        if !id.is_empty() {
-            form.push(("client_id", id));
-        }
-        let resp = self.http.post(&url).form(&form).send().await.map_err(|e| self.transport("POST", "/oauth/tokens", e))?;
-        let status = resp.status();
-        if !status.is_success() {
-            let kind = if matches!(status.as_u16(), 400 | 401 | 403) { ErrorKind::Auth } else { ErrorKind::Io };
-            return Err(Error::new(kind, format!("REST catalog {} refused the credential from {var}: HTTP {status}", self.shown)));
-        }
-        let body = resp.bytes().await.map_err(|e| self.transport("POST", "/oauth/tokens", e))?;
-        let t: TokenResponse = serde_json::from_slice(&body)
-            .map_err(|e| Error::corrupt(format!("REST catalog {}: token endpoint answered no access_token: {e}", self.shown)))?;
-        Ok(t.access_token)
     }
 
     fn transport(&self, method: &str, path: &str, e: reqwest::Error) -> Error {

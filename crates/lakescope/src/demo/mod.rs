@@ -156,7 +156,7 @@ pub fn demo_sources(dir: &Path) -> SourcesFile {
                 catalog: Some(CATALOG_NAME.into()),
                 options: Default::default(),
                 token_env: None,
-                credential_env: None,
+                layout: None,
             },
             SourceConfig {
                 name: "delta".into(),
@@ -167,7 +167,7 @@ pub fn demo_sources(dir: &Path) -> SourcesFile {
                 catalog: None,
                 options: Default::default(),
                 token_env: None,
-                credential_env: None,
+                layout: None,
             },
             SourceConfig {
                 name: "hive".into(),
@@ -178,7 +178,7 @@ pub fn demo_sources(dir: &Path) -> SourcesFile {
                 catalog: None,
                 options: Default::default(),
                 token_env: None,
-                credential_env: None,
+                layout: None,
             },
         ],
     }

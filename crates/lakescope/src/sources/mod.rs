@@ -30,6 +30,15 @@ pub enum SourceKind {
     Storage,
 }
 
+/// How tables sit under a scanned location when it is not just "anywhere below".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum Layout {
+    /// Unity Catalog style: `<root>/<catalog>/<schema>/<table>`, named `catalog.schema.table`.
+    Unity,
+}
+
 /// One `[[source]]` entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -60,11 +69,10 @@ pub struct SourceConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub token_env: Option<String>,
-    /// `iceberg-rest`: the environment variable holding an OAuth2 client credential `client_id:secret`,
-    /// exchanged at the catalog's `/v1/oauth/tokens` endpoint.
+    /// `delta` / `storage`: tables only at `<catalog>/<schema>/<table>` below the location (`unity`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
-    pub credential_env: Option<String>,
+    pub layout: Option<Layout>,
 }
 
 impl SourceConfig {
@@ -79,12 +87,16 @@ impl SourceConfig {
             catalog: None,
             options: BTreeMap::new(),
             token_env: None,
-            credential_env: None,
+            layout: None,
         }
     }
 
-    /// The storage root of this source: its warehouse or scan location.
+    /// The storage root of this source: its warehouse or scan location. A REST catalog's `warehouse` is
+    /// the server's name for a catalog, not a place in storage, so a REST source has none.
     pub fn root(&self) -> Option<&str> {
+        if self.kind == SourceKind::IcebergRest {
+            return self.location.as_deref();
+        }
         self.warehouse.as_deref().or(self.location.as_deref())
     }
 }
