@@ -11,7 +11,8 @@ export type SourceConfig = { name: string, kind: SourceKind,
  */
 uri?: string, 
 /**
- * Warehouse root (`file:///…`, `s3://bucket/prefix`).
+ * Warehouse root (`file:///…`, `s3://bucket/prefix`); for `iceberg-rest`, the warehouse name sent to
+ * the server's `/v1/config`.
  */
 warehouse?: string, 
 /**

@@ -290,7 +290,7 @@ mod tests {
             token_env: Some("LAKESCOPE_TEST_SURELY_UNSET_TOKEN".into()),
             ..SourceConfig::new("r", crate::sources::SourceKind::IcebergRest)
         };
-        let e = list(&src).await.err().expect("no token");
+        let Err(e) = list(&src).await else { panic!("no token") };
         assert_eq!(e.kind, ErrorKind::Auth);
         assert!(e.message.contains("LAKESCOPE_TEST_SURELY_UNSET_TOKEN"), "{}", e.message);
     }
@@ -298,7 +298,7 @@ mod tests {
     #[tokio::test]
     async fn a_closed_port_is_unreachable() {
         let src = SourceConfig { name: "r".into(), kind: crate::sources::SourceKind::IcebergRest, uri: Some("http://127.0.0.1:9".into()), ..SourceConfig::new("r", crate::sources::SourceKind::IcebergRest) };
-        let e = list(&src).await.err().expect("nothing listens on port 9");
+        let Err(e) = list(&src).await else { panic!("nothing listens on port 9") };
         assert_eq!(e.kind, ErrorKind::Unreachable, "{}", e.message);
         assert!(e.message.contains("127.0.0.1:9"), "{}", e.message);
     }

@@ -49,7 +49,8 @@ pub struct SourceConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub uri: Option<String>,
-    /// Warehouse root (`file:///…`, `s3://bucket/prefix`).
+    /// Warehouse root (`file:///…`, `s3://bucket/prefix`); for `iceberg-rest`, the warehouse name sent to
+    /// the server's `/v1/config`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub warehouse: Option<String>,

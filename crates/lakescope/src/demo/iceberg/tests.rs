@@ -160,7 +160,7 @@ async fn the_current_metadata_is_found_without_a_version_hint_and_a_hint_wins() 
     assert!(garbled.warnings.iter().any(|w| w.contains("version-hint.text")), "{:?}", garbled.warnings);
 
     std::fs::write(table.join("metadata/version-hint.text"), b"77").unwrap();
-    let e = open(&table).await.err().expect("a hint naming a missing version");
+    let Err(e) = open(&table).await else { panic!("a hint naming a missing version opened") };
     assert_eq!(e.kind, ErrorKind::Corrupt, "{}", e.message);
     assert!(e.message.contains("version-hint.text") && e.message.contains("version 77"), "{}", e.message);
 }
