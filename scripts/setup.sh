@@ -64,6 +64,16 @@ then
   .venv/bin/python -m pip install -q --disable-pip-version-check -r tests/py/requirements.txt
 fi
 
+# --- a real Iceberg REST catalog server (lakana-server) in .venv-rest --------------------------------
+if [ ! -x .venv-rest/bin/python ]; then
+  log "creating .venv-rest"
+  python3 -m venv .venv-rest
+fi
+if ! .venv-rest/bin/python -c 'import importlib.metadata as m, sys; sys.exit(m.version("lakana-server") != "0.20.0")' 2>/dev/null; then
+  log "installing the REST catalog server into .venv-rest"
+  .venv-rest/bin/python -m pip install -q --disable-pip-version-check -r tests/py/requirements-rest.txt
+fi
+
 # --- Azurite, the Azure Blob emulator of the object-storage tests (tests/objstore/package.json) -------
 if [ ! -x tests/objstore/node_modules/.bin/azurite-blob ] \
   || [ tests/objstore/package-lock.json -nt tests/objstore/node_modules/.package-lock.json ]; then

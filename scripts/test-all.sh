@@ -28,6 +28,7 @@ build_pid=$!
 step "setup: test tools (reference tools' venv, Azurite, tauri-driver)"
 scripts/setup.sh --tools
 export LAKESCOPE_PYTHON="$PWD/.venv/bin/python"
+export LAKESCOPE_REST_PYTHON="$PWD/.venv-rest/bin/python"
 
 step "test databases: PostgreSQL and MariaDB for the Hive Metastore tests"
 eval "$(scripts/databases.sh)"

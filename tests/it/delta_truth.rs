@@ -34,12 +34,12 @@ fn demo_delta_tables() -> Vec<(String, String)> {
     out
 }
 
-fn now_rfc3339() -> String {
+pub(crate) fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// Our `table` and `history` documents against deltalake's `summary` of the same table.
-fn assert_agrees(what: &str, ours: &Value, history: &Value, truth: &Value) {
+pub(crate) fn assert_agrees(what: &str, ours: &Value, history: &Value, truth: &Value) {
     let cur = &ours["current"];
     assert_eq!(cur["version"], truth["version"], "{what}: current version");
     assert_eq!(cur["timestamp_ms"], truth["timestamp_ms"], "{what}: current version's commit time");
@@ -86,7 +86,7 @@ fn assert_agrees(what: &str, ours: &Value, history: &Value, truth: &Value) {
     }
 }
 
-fn table_and_history(args_prefix: &[&str], target: &str, as_of: &str) -> (Value, Value) {
+pub(crate) fn table_and_history(args_prefix: &[&str], target: &str, as_of: &str) -> (Value, Value) {
     let mut a: Vec<&str> = args_prefix.to_vec();
     a.extend(["--as-of", as_of, "table", target]);
     let table = cli_json(&a);

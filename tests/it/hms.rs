@@ -317,6 +317,8 @@ fn bad_connections_say_what_failed_without_the_password(f: Flavour) {
             location: None,
             catalog: None,
             options: Default::default(),
+            token_env: None,
+            layout: None,
         };
         let ls = lakescope::Lakescope::new(vec![src], None);
         let listing = rt.block_on(ls.tables());

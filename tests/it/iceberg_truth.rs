@@ -35,7 +35,7 @@ fn sorted_partitions(parts: &Value) -> Vec<Value> {
 }
 
 /// Compare our `table` and `history` documents with pyiceberg's view of the same table.
-fn assert_agrees(what: &str, ours: &Value, history: &Value, py: &Value) {
+pub(crate) fn assert_agrees(what: &str, ours: &Value, history: &Value, py: &Value) {
     let (c, pc) = (&ours["current"], &py["current"]);
     assert_eq!(c["version_id"], pc["version_id"], "{what}: current snapshot");
     assert_eq!(c["version"].to_string(), pc["version_id"].as_str().unwrap(), "{what}: snapshot id stays exact");

@@ -142,6 +142,8 @@ fn s3_source(m: &moto::Moto, location: &str) -> Lakescope {
         location: Some(location.into()),
         catalog: None,
         options,
+        token_env: None,
+        layout: None,
     };
     Lakescope::new(vec![source], None)
 }

@@ -4,10 +4,11 @@
 //! source with many tables lists quickly and one broken table cannot break the listing.
 
 pub mod hms;
+mod iceberg_rest;
 mod iceberg_sql;
 mod scan;
 
-use crate::error::{Error, ErrorReport, Result};
+use crate::error::{ErrorReport, Result};
 use crate::model::TableRef;
 use crate::sources::{SourceConfig, SourceKind};
 
@@ -31,30 +32,27 @@ pub struct SourceListing {
 
 /// List the tables of one source.
 pub async fn list(source: &SourceConfig) -> Result<Vec<CatalogEntry>> {
-    let mut tables = match source.kind {
-        SourceKind::IcebergSql => iceberg_sql::list(source).await?,
+    Ok(list_with_problems(source).await?.0)
+}
+
+/// List the tables of one source (sorted), and the tables it registers or holds that cannot be listed.
+async fn list_with_problems(source: &SourceConfig) -> Result<(Vec<CatalogEntry>, Vec<hms::TableProblem>)> {
+    let (mut tables, problems) = match source.kind {
+        SourceKind::IcebergSql => (iceberg_sql::list(source).await?, Vec::new()),
         SourceKind::Delta => scan::list(source, scan::Only::Delta).await?,
         SourceKind::Storage => scan::list(source, scan::Only::Any).await?,
         SourceKind::IcebergFs => scan::list(source, scan::Only::Iceberg).await?,
-        SourceKind::Hms => hms::list(source).await?.0,
-        SourceKind::IcebergRest => {
-            return Err(Error::unsupported(format!("{:?} sources are not supported yet", source.kind)));
-        }
+        SourceKind::Hms => hms::list(source).await?,
+        SourceKind::IcebergRest => iceberg_rest::list(source).await?,
     };
     tables.sort_by(|a, b| (&a.table.namespace, &a.table.name).cmp(&(&b.table.namespace, &b.table.name)));
-    Ok(tables)
+    Ok((tables, problems))
 }
 
 /// List every source; a failing source is reported, the others still list.
 pub async fn list_all(sources: &[SourceConfig]) -> Vec<SourceListing> {
     let futs = sources.iter().map(|s| async move {
-        let listed = match s.kind {
-            SourceKind::Hms => hms::list(s).await.map(|(mut tables, problems)| {
-                tables.sort_by(|a, b| (&a.table.namespace, &a.table.name).cmp(&(&b.table.namespace, &b.table.name)));
-                (tables, problems)
-            }),
-            _ => list(s).await.map(|t| (t, Vec::new())),
-        };
+        let listed = list_with_problems(s).await;
         match listed {
             Ok((tables, table_errors)) => SourceListing { source: s.name.clone(), tables, error: None, table_errors },
             Err(e) => SourceListing {

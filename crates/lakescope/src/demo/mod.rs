@@ -155,6 +155,8 @@ pub fn demo_sources(dir: &Path) -> SourcesFile {
                 location: None,
                 catalog: Some(CATALOG_NAME.into()),
                 options: Default::default(),
+                token_env: None,
+                layout: None,
             },
             SourceConfig {
                 name: "delta".into(),
@@ -164,6 +166,8 @@ pub fn demo_sources(dir: &Path) -> SourcesFile {
                 location: Some(url(dir.join("delta"))),
                 catalog: None,
                 options: Default::default(),
+                token_env: None,
+                layout: None,
             },
             SourceConfig {
                 name: "hive".into(),
@@ -173,6 +177,8 @@ pub fn demo_sources(dir: &Path) -> SourcesFile {
                 location: Some(url(dir.join("hive"))),
                 catalog: None,
                 options: Default::default(),
+                token_env: None,
+                layout: None,
             },
         ],
     }

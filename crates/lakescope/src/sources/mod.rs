@@ -30,6 +30,15 @@ pub enum SourceKind {
     Storage,
 }
 
+/// How tables sit under a scanned location when it is not just "anywhere below".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum Layout {
+    /// Unity Catalog style: `<root>/<catalog>/<schema>/<table>`, named `catalog.schema.table`.
+    Unity,
+}
+
 /// One `[[source]]` entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -40,7 +49,8 @@ pub struct SourceConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub uri: Option<String>,
-    /// Warehouse root (`file:///…`, `s3://bucket/prefix`).
+    /// Warehouse root (`file:///…`, `s3://bucket/prefix`); for `iceberg-rest`, the warehouse name sent to
+    /// the server's `/v1/config`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub warehouse: Option<String>,
@@ -48,18 +58,46 @@ pub struct SourceConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub location: Option<String>,
-    /// Catalog name inside a shared SQL catalog database (`catalog_name` column).
+    /// Catalog name inside a shared SQL catalog database (`catalog_name` column); for `iceberg-rest`, the
+    /// path prefix when the server's `/v1/config` announces none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub catalog: Option<String>,
     /// Store options passed to object_store (endpoint, region, allow_http, …); never secrets.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub options: BTreeMap<String, String>,
+    /// `iceberg-rest`: the environment variable holding a bearer token (the token itself is never stored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub token_env: Option<String>,
+    /// `delta` / `storage`: tables only at `<catalog>/<schema>/<table>` below the location (`unity`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub layout: Option<Layout>,
 }
 
 impl SourceConfig {
-    /// The storage root of this source: its warehouse or scan location.
+    /// A source with only a name and a kind; fill in the rest with struct update syntax.
+    pub fn new(name: impl Into<String>, kind: SourceKind) -> Self {
+        SourceConfig {
+            name: name.into(),
+            kind,
+            uri: None,
+            warehouse: None,
+            location: None,
+            catalog: None,
+            options: BTreeMap::new(),
+            token_env: None,
+            layout: None,
+        }
+    }
+
+    /// The storage root of this source: its warehouse or scan location. A REST catalog's `warehouse` is
+    /// the server's name for a catalog, not a place in storage, so a REST source has none.
     pub fn root(&self) -> Option<&str> {
+        if self.kind == SourceKind::IcebergRest {
+            return self.location.as_deref();
+        }
         self.warehouse.as_deref().or(self.location.as_deref())
     }
 }

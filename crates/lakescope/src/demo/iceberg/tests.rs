@@ -144,14 +144,25 @@ async fn the_current_metadata_is_found_without_a_version_hint_and_a_hint_wins() 
     let (info, _) = read(&table, 0).await;
     assert_eq!(info.current.version_id.as_deref(), Some(history[3].version_id.as_str()), "no hint: highest version");
 
+    // A lagging hint is followed forward through consecutive versions, as HadoopTableOperations does.
     std::fs::write(table.join("metadata/version-hint.text"), b"1\n").unwrap();
+    let (lagging, _) = read(&table, 0).await;
+    assert_eq!(lagging.current, info.current, "versions 2.. follow the hinted 1");
+    // With version 2 gone, nothing follows 1 and the hint wins over the higher-numbered files.
+    let v2 = metadata_files(&table).into_iter().find(|p| p.file_name().unwrap().to_str().unwrap().starts_with("00002-")).unwrap();
+    std::fs::remove_file(&v2).unwrap();
     let (hinted, _) = read(&table, 0).await;
     assert_eq!(hinted.current.version_id.as_deref(), Some(history[1].version_id.as_str()), "the hint names version 1");
 
+    std::fs::write(table.join("metadata/version-hint.text"), b"not a version").unwrap();
+    let (garbled, _) = read(&table, 0).await;
+    assert_eq!(garbled.current, info.current, "an unreadable hint falls back to the highest version");
+    assert!(garbled.warnings.iter().any(|w| w.contains("version-hint.text")), "{:?}", garbled.warnings);
+
     std::fs::write(table.join("metadata/version-hint.text"), b"77").unwrap();
-    let (wrong, _) = read(&table, 0).await;
-    assert_eq!(wrong.current, info.current);
-    assert!(wrong.warnings.iter().any(|w| w.contains("version-hint.text")), "{:?}", wrong.warnings);
+    let Err(e) = open(&table).await else { panic!("a hint naming a missing version opened") };
+    assert_eq!(e.kind, ErrorKind::Corrupt, "{}", e.message);
+    assert!(e.message.contains("version-hint.text") && e.message.contains("version 77"), "{}", e.message);
 }
 
 #[tokio::test]

@@ -3,7 +3,10 @@
 //! Which file is current, in order of trust: the catalog's `metadata_location`; a `*.metadata.json` the
 //! user pointed at; `metadata/version-hint.text` (Hadoop tables); else the `metadata/*.metadata.json`
 //! with the highest numeric version (`00042-<uuid>.metadata.json` or `v42.metadata.json`) — tables
-//! written through a catalog usually have no version hint at all.
+//! written through a catalog usually have no version hint at all. A hint is read the way Iceberg's own
+//! `HadoopTableOperations` reads it: a version that has no file is an error (the table is broken, and
+//! guessing could show a state nobody committed), a hint that lags is followed forward through the
+//! consecutive versions after it, and a hint that is not a number is ignored with a warning.
 
 use std::collections::BTreeMap;
 
@@ -106,21 +109,42 @@ async fn discover(root: &Location, warnings: &mut Vec<String>) -> Result<String>
         files.iter().filter_map(|f| version_of(&f.path).map(|v| (f, v))).collect();
 
     if files.iter().any(|f| f.path == "version-hint.text") {
+        let hint_file = root.join(VERSION_HINT).display();
         let hint = root.read(VERSION_HINT).await?;
         let text = String::from_utf8_lossy(&hint).trim().to_string();
+        let named = text.rsplit('/').next().unwrap_or(&text);
         let hinted = match text.parse::<u64>() {
-            Ok(n) => candidates.iter().find(|(_, v)| *v == n).map(|(f, _)| f.path.clone()),
-            Err(_) if text.ends_with(".metadata.json") => {
-                let name = text.rsplit('/').next().unwrap_or(&text);
-                files.iter().find(|f| f.path == name).map(|f| f.path.clone())
-            }
+            Ok(n) => Some(n),
+            Err(_) if text.ends_with(".metadata.json") => match files.iter().find(|f| f.path == named) {
+                Some(f) => version_of(&f.path),
+                None => {
+                    return Err(Error::corrupt(format!(
+                        "{hint_file} names {text}, but {} does not exist",
+                        meta_dir.join(named).display()
+                    )));
+                }
+            },
             Err(_) => None,
         };
         match hinted {
-            Some(name) => return Ok(meta_dir.join(&name).display()),
+            // As Iceberg's HadoopTableOperations reads it: the hinted version must exist, and a hint
+            // written before the last commit(s) is followed forward while the next version exists.
+            Some(mut n) => {
+                let by_version = |v: u64| candidates.iter().find(|(_, cv)| *cv == v).map(|(f, _)| f.path.clone());
+                let Some(mut name) = by_version(n) else {
+                    return Err(Error::corrupt(format!(
+                        "{hint_file} says version {n}, but {} has no metadata file for version {n}",
+                        meta_dir.display()
+                    )));
+                };
+                while let Some(next) = by_version(n + 1) {
+                    n += 1;
+                    name = next;
+                }
+                return Ok(meta_dir.join(&name).display());
+            }
             None => warnings.push(format!(
-                "{} says {text:?}, which names no metadata file; using the highest-numbered one",
-                root.join(VERSION_HINT).display()
+                "{hint_file} says {text:?}, which is not a version number; using the highest-numbered metadata file"
             )),
         }
     }
