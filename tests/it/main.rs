@@ -18,6 +18,7 @@ mod objstore;
 mod parquet_truth;
 mod s3;
 mod spark;
+mod tablepage;
 mod trainer;
 mod tutorials;
 mod tutorial_facts;

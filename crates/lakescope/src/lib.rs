@@ -16,12 +16,15 @@ pub mod findings;
 pub mod lookup;
 pub mod model;
 pub mod overview;
+pub mod sample;
 pub mod size;
+pub mod snippet;
 pub mod sources;
 pub mod store;
 pub mod spark;
 pub mod storage;
 pub mod table;
+mod tablepage;
 pub mod tutorials;
 pub mod units;
 
