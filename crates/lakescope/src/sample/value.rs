@@ -118,7 +118,7 @@ fn split(v: i64, per_sec: i64) -> (i64, u32) {
 fn timestamp(secs: i64, nanos: u32, zoned: bool) -> Value {
     let Some(t) = chrono::DateTime::from_timestamp(secs, nanos) else { return Value::String(format!("{secs}s")) };
     let mut s = t.naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string();
-    if nanos % 1000 != 0 {
+    if !nanos.is_multiple_of(1000) {
         s.push_str(&format!(".{nanos:09}"));
     } else if nanos != 0 {
         s.push_str(&format!(".{:06}", nanos / 1000));
