@@ -18,6 +18,7 @@ fn main() {
         "bootstrap",
         "list_tables",
         "table_page",
+        "table_sample",
         "size_chart_svg",
         "refresh",
         "process_uptime_ms",

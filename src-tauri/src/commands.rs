@@ -45,6 +45,12 @@ pub async fn table_page(state: State<'_, AppState>, target: String) -> Reply<Tab
     engine(&state).await?.table_page(&target, &ReadOptions::default()).await.map_err(report)
 }
 
+/// The first `limit` rows (default 20, at most 1000) of a table's current version.
+#[tauri::command]
+pub async fn table_sample(state: State<'_, AppState>, target: String, limit: Option<u32>) -> Reply<lakescope::sample::SampleRows> {
+    engine(&state).await?.sample(&target, limit).await.map_err(report)
+}
+
 #[tauri::command]
 pub async fn size_chart_svg(state: State<'_, AppState>, target: String, options: ChartOptions) -> Reply<String> {
     engine(&state).await?.size_chart_svg(&target, &options).await.map_err(report)

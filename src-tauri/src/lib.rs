@@ -102,6 +102,7 @@ pub fn run() {
             commands::bootstrap,
             commands::list_tables,
             commands::table_page,
+            commands::table_sample,
             commands::size_chart_svg,
             commands::refresh,
             commands::process_uptime_ms,

@@ -45,6 +45,18 @@ export async function checkTable(wd, scenario, sources, target, { screenshots = 
     5000,
   );
   assertEq(copied, "Copied", `${target}: copying the SELECT snippet`);
+  // Owner, properties and the copyable SQL are the engine's (`lakescope table` / `lakescope ddl`).
+  const sql = cliJson(["--sources", sources, "ddl", target]);
+  const extra = await wd.exec(`return {
+    owner: document.querySelector('[data-testid="owner"]')?.textContent,
+    props: [...document.querySelectorAll('[data-testid="properties"] tr')].map((r) => [...r.cells].map((c) => c.textContent)),
+    ddl: document.querySelector('[data-testid="ddl-snippet"]')?.textContent ?? null,
+    ddlCopy: !!document.querySelector('[data-testid="copy-ddl"] button') };`);
+  assertEq(extra.owner, info.owner ?? "not recorded", `${target} owner`);
+  assertEq(extra.props, Object.entries(info.properties), `${target} table properties`);
+  assertEq(overview.sql, sql.select, `${target} SELECT snippet`);
+  assertEq(extra.ddl, sql.ddl, `${target} CREATE TABLE`);
+  assertEq(extra.ddlCopy, sql.ddl !== null, `${target} DDL copy button`);
   if (screenshots) await shot(wd, scenario, `${info.format}-overview`);
 
   await openTab(wd, "schema");
@@ -113,9 +125,21 @@ export async function checkTable(wd, scenario, sources, target, { screenshots = 
     `${target} storage breakdown`,
   );
   if (screenshots) await shot(wd, scenario, `${info.format}-storage`);
+
+  // The Sample tab shows exactly `lakescope sample --json` (default 20 rows), cell by cell.
+  const sample = cliJson(["--sources", sources, "sample", target]);
+  await openTab(wd, "sample");
+  await wd.waitFor('[data-testid="sample"][data-state="ready"]', 60000);
+  const cells = await wd.exec(
+    `return [...document.querySelectorAll('[data-testid="sample-row"]')].map((r) => [...r.querySelectorAll('[data-testid="sample-cell"]')].map((c) => c.textContent));`,
+  );
+  const text = (v) => (v === null ? "NULL" : typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v));
+  assertEq(cells, sample.rows.map((r) => r.map(text)), `${target} sample rows`);
+  if (screenshots) await shot(wd, scenario, `${info.format}-sample`);
   console.log(
     `  ok ${target} (${info.format}): ${info.current.records ?? "?"} rows, ${info.current.data_files} files, ` +
-      `${info.current.data_bytes} bytes, ${info.schema.length} columns, ${info.partitions.length} partitions, ${hist.length} versions`,
+      `${info.current.data_bytes} bytes, ${info.schema.length} columns, ${info.partitions.length} partitions, ${hist.length} versions, ` +
+      `${sample.rows.length} sample rows`,
   );
   return { info, hist };
 }

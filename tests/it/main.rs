@@ -22,6 +22,7 @@ mod orphans_small_files;
 mod parquet_truth;
 mod s3;
 mod spark;
+mod tablepage;
 mod trainer;
 mod tutorials;
 mod tutorial_facts;

@@ -18,6 +18,7 @@ mod lookup;
 mod size_cmds;
 mod metastore;
 mod orphans;
+mod tablepage;
 mod tutorials;
 mod overview;
 mod trainer;
@@ -76,6 +77,15 @@ enum Command {
     History { target: String },
     /// Show what a Hive Metastore registers for a table: owner, parameters, partitions with locations.
     Metastore { target: String },
+    /// The first rows of a table's current version, read from its first data files (never a scan).
+    Sample {
+        target: String,
+        /// Rows to show (1 to 1000).
+        #[arg(long, default_value_t = lakescope::sample::DEFAULT_LIMIT)]
+        limit: u32,
+    },
+    /// The SELECT and the CREATE TABLE (Spark SQL) for a table.
+    Ddl { target: String },
     /// Objects and bytes under a location (local path, s3://, gs://, az://), per child prefix.
     Du {
         uri: String,
@@ -322,6 +332,8 @@ async fn run(cli: Cli) -> Result<()> {
             if cli.json { print_json(&rows) } else { human::history(&rows) }
         }
         Command::Metastore { target } => metastore::run(&open_sources(cli.sources)?, &target, cli.json).await,
+        Command::Sample { target, limit } => tablepage::sample(&open_sources(cli.sources)?, &target, Some(limit), cli.json).await,
+        Command::Ddl { target } => tablepage::ddl(&open_sources(cli.sources)?, &target, &read, cli.json).await,
         Command::Bench(BenchCommand::Du { dir, s3, runs, python }) => du::bench(dir, s3, runs, python, cli.json),
         Command::Bench(BenchCommand::History { runs, min_versions, python }) => {
             let sources_file = match cli.sources {

@@ -44,6 +44,10 @@ pub struct TablePage {
     pub history: Vec<HistoryRow>,
     /// The history error, if history could not be read while the table itself could.
     pub history_error: Option<ErrorReport>,
+    /// The SELECT and CREATE TABLE to copy (see [`crate::snippet`]).
+    pub sql: crate::snippet::TableSql,
+    /// The Hive Metastore registration, for tables of an `hms` source.
+    pub metastore: Option<crate::catalog::hms::MetastoreTable>,
 }
 
 /// Where the sources in use came from when the app started.
@@ -182,6 +186,7 @@ impl Lakescope {
             info.name = e.table.name.clone();
             info.source = Some(e.table.source.clone());
             info.namespace = Some(e.table.namespace.clone());
+            self.apply_registration(&e, &mut info).await;
         }
         Ok(info)
     }
@@ -216,10 +221,12 @@ impl Lakescope {
         let (t, entry) = self.open(target).await?;
         let (info, history) = tokio::join!(t.info(opts), t.history());
         let mut info = info?;
+        let mut metastore = None;
         if let Some(e) = entry {
             info.name = e.table.name.clone();
             info.source = Some(e.table.source.clone());
             info.namespace = Some(e.table.namespace.clone());
+            metastore = self.apply_registration(&e, &mut info).await;
         }
         let (history, history_error) = match history {
             Ok(h) => {
@@ -228,7 +235,8 @@ impl Lakescope {
             }
             Err(e) => (Vec::new(), Some(e.to_report())),
         };
-        Ok(TablePage { info, history, history_error })
+        let sql = crate::snippet::table_sql(&info);
+        Ok(TablePage { info, history, history_error, sql, metastore })
     }
 
     /// Resolve what the user typed and open the table.

@@ -15,6 +15,7 @@ import type { SparkAppPage } from "../bindings/SparkAppPage";
 import type { SparkOverview } from "../bindings/SparkOverview";
 import type { Startup } from "../bindings/Startup";
 import type { TableListing } from "../bindings/TableListing";
+import type { SampleRows } from "../bindings/SampleRows";
 import type { TablePage } from "../bindings/TablePage";
 import type { TutorialProgress } from "../bindings/TutorialProgress";
 
@@ -40,6 +41,8 @@ export const api = {
   bootstrap: (retry: boolean) => call<Startup>("bootstrap", { retry }),
   listTables: () => call<TableListing>("list_tables"),
   tablePage: (target: string) => call<TablePage>("table_page", { target }),
+  /** The first `limit` rows of the table's current version (the engine bounds it to 1..1000). */
+  tableSample: (target: string, limit: number) => call<SampleRows>("table_sample", { target, limit }),
   sizeChartSvg: (target: string, options: ChartOptions) => call<string>("size_chart_svg", { target, options }),
   refresh: () => call<null>("refresh"),
   processUptimeMs: () => call<number>("process_uptime_ms"),

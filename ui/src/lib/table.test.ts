@@ -3,11 +3,12 @@ import type { HistoryRow } from "../bindings/HistoryRow";
 import type { PartitionStat } from "../bindings/PartitionStat";
 import type { TableInfo } from "../bindings/TableInfo";
 import {
+  cellText,
   displayLocation,
+  filterPartitions,
   historyWithDeltas,
   partitionLabel,
   reclaimSnippet,
-  selectSnippet,
   sortPartitions,
   storageBars,
 } from "./table";
@@ -92,15 +93,7 @@ describe("snippets and storage", () => {
     expect(displayLocation("file:///data/lake/ods%20x/t")).toBe("/data/lake/ods x/t");
     expect(displayLocation("s3://bucket/t")).toBe("s3://bucket/t");
   });
-  it("writes SQL each format's reader accepts", () => {
-    expect(selectSnippet(info("iceberg", { source: "demo", namespace: "ods" })).sql).toBe(
-      "SELECT * FROM demo.ods.ods_orders LIMIT 100;",
-    );
-    expect(selectSnippet(info("delta")).sql).toBe("SELECT * FROM delta.`/data/lake/ods x/ods_orders` LIMIT 100;");
-    expect(selectSnippet(info("parquet", { location: "file:///d/it's/" })).sql).toBe(
-      "SELECT * FROM read_parquet('/d/it''s/**/*.parquet', hive_partitioning = true) LIMIT 100;",
-    );
-    expect(selectSnippet(info("iceberg", { source: "demo", namespace: "usr-jdoe" })).sql).toContain("demo.`usr-jdoe`");
+  it("writes the maintenance SQL each format's tools accept", () => {
     expect(reclaimSnippet(info("parquet"))).toBeNull();
     expect(reclaimSnippet(info("iceberg", { source: "demo", namespace: "ods" }))?.sql).toContain(
       "CALL demo.system.expire_snapshots(table => 'ods.ods_orders');",
@@ -110,5 +103,25 @@ describe("snippets and storage", () => {
     const bars = storageBars(info("delta").storage);
     expect(bars.map((b) => b.key)).toEqual(["live", "old", "orphan", "metadata"]);
     expect(bars.reduce((s, b) => s + b.bytes, 0)).toBe(100);
+  });
+});
+
+describe("sample cells and partition filter", () => {
+  it("shows engine text as is, null as NULL and nested values as JSON", () => {
+    expect(cellText(null)).toBe("NULL");
+    expect(cellText("2026-11-30T00:00:00+00:00")).toBe("2026-11-30T00:00:00+00:00");
+    expect(cellText(42)).toBe("42");
+    expect(cellText(false)).toBe("false");
+    expect(cellText({ a: [1, null] })).toBe('{"a":[1,null]}');
+  });
+  it("keeps partitions whose label holds every word", () => {
+    const p = (dt: string, app: string | null) => ({ values: { dt, app }, records: 1, data_files: 1, data_bytes: 1 });
+    const parts = [p("2026-11-29", "ios"), p("2026-11-30", "ios"), p("2026-11-30", null)];
+    const cols = ["dt", "app"];
+    expect(filterPartitions(parts, cols, "")).toHaveLength(3);
+    expect(filterPartitions(parts, cols, "11-30")).toHaveLength(2);
+    expect(filterPartitions(parts, cols, "11-30  IOS")).toEqual([parts[1]]);
+    expect(filterPartitions(parts, cols, "app=null")).toEqual([parts[2]]);
+    expect(filterPartitions(parts, cols, "android")).toEqual([]);
   });
 });

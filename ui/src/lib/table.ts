@@ -104,30 +104,6 @@ export interface Snippet {
   sql: string;
 }
 
-/**
- * A first look at the data in the dialect that reads this table as it is registered: Spark SQL for
- * catalog tables and Delta paths, DuckDB for a plain Parquet directory.
- */
-export function selectSnippet(info: TableInfo): Snippet {
-  const path = displayLocation(info.location);
-  switch (info.format) {
-    case "iceberg": {
-      const parts = [info.source, info.namespace, info.name].filter((p): p is string => !!p);
-      if (parts.length === 1) return { dialect: "DuckDB", sql: `SELECT * FROM iceberg_scan(${quoteString(path)}) LIMIT 100;` };
-      return { dialect: "Spark SQL", sql: `SELECT * FROM ${parts.map(quoteIdent).join(".")} LIMIT 100;` };
-    }
-    case "delta":
-      return { dialect: "Spark SQL", sql: `SELECT * FROM delta.\`${path.replace(/`/g, "``")}\` LIMIT 100;` };
-    case "parquet": {
-      const glob = `${path.replace(/\/$/, "")}/**/*.parquet`;
-      return {
-        dialect: "DuckDB",
-        sql: `SELECT * FROM read_parquet(${quoteString(glob)}, hive_partitioning = true) LIMIT 100;`,
-      };
-    }
-  }
-}
-
 /** The maintenance that frees old-version and orphan bytes, in the format's own terms. */
 export function reclaimSnippet(info: TableInfo): Snippet | null {
   const path = displayLocation(info.location);
@@ -146,4 +122,22 @@ export function reclaimSnippet(info: TableInfo): Snippet | null {
     case "parquet":
       return null;
   }
+}
+
+/** A sample value as a cell shows it: the engine's text as is, NULL for null, JSON for nested values. */
+export function cellText(v: unknown): string {
+  if (v === null || v === undefined) return "NULL";
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  return JSON.stringify(v);
+}
+
+/** Partitions whose label (`dt=2026-11-30, app=ios`) contains every space-separated word of `filter`. */
+export function filterPartitions(parts: PartitionStat[], columns: string[], filter: string): PartitionStat[] {
+  const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return parts;
+  return parts.filter((p) => {
+    const label = partitionLabel(p, columns).toLowerCase();
+    return words.every((w) => label.includes(w));
+  });
 }

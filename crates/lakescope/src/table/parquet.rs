@@ -21,7 +21,7 @@ const FOOTER_CONCURRENCY: usize = 16;
 pub const HIVE_NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
 
 pub struct ParquetTable {
-    root: Location,
+    pub(crate) root: Location,
 }
 
 struct DataFile {
@@ -155,7 +155,7 @@ pub fn is_visible(path: &str) -> bool {
 }
 
 /// `a=1/b=x%3Ay/file` → `[("a", "1"), ("b", "x:y")]` (Hive escapes special characters with `%XX`).
-fn partition_of(path: &str) -> Vec<(String, Option<String>)> {
+pub(crate) fn partition_of(path: &str) -> Vec<(String, Option<String>)> {
     let mut comps: Vec<&str> = path.split('/').collect();
     comps.pop();
     comps

@@ -22,6 +22,7 @@ mod log;
 mod paths;
 mod replay;
 mod schema;
+mod sample;
 mod storage;
 
 use std::collections::BTreeMap;

@@ -13,6 +13,7 @@ mod expiry;
 mod history;
 mod manifests;
 mod metadata;
+mod sample;
 mod storage;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
