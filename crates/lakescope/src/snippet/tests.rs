@@ -16,6 +16,7 @@ fn info(format: TableFormat, schema: Vec<Column>, parts: &[&str]) -> TableInfo {
         partition_columns: parts.iter().map(|s| s.to_string()).collect(),
         current: CurrentVersion { version: None, version_id: None, timestamp_ms: None, records: None, data_files: 0, data_bytes: 0 },
         storage: StorageBreakdown::default(),
+        orphans: Default::default(),
         partitions: Vec::new(),
         source: Some("lake".into()),
         namespace: Some("ods".into()),
