@@ -11,6 +11,12 @@ step() { printf '\n\033[1;34m==> %s\033[0m (%ss)\n' "$*" "$(( $(date +%s) - star
 step "setup: system and UI packages"
 scripts/setup.sh --app
 
+# The UI once, before anything compiles the app: it embeds ui/dist, and a UI rebuilt later (by the E2E
+# runner) would make every app target compile again.
+step "build the UI"
+(cd ui && npm run --silent build -- --logLevel warn)
+export LAKESCOPE_UI_BUILT=1
+
 # Clippy lints the workspace's own crates while they compile for the tests: clippy-driver wraps rustc
 # for workspace members only (as `cargo clippy` itself does) and every warning is an error. One build
 # instead of a test build plus a separate check build of every dependency; the E2E build below runs

@@ -24,7 +24,10 @@ fi
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   (cd ui && npm ci --no-audit --no-fund --loglevel=error)
 fi
-(cd ui && npm run --silent build -- --logLevel warn)
+# scripts/test-all.sh builds the UI before its first compile and says so; run alone, build it here.
+if [ -z "${LAKESCOPE_UI_BUILT:-}" ]; then
+  (cd ui && npm run --silent build -- --logLevel warn)
+fi
 # Every target of the workspace, not just the two binaries: with the tests' dev-dependencies in the build,
 # features resolve exactly as for `cargo test --workspace`, so after the test run (scripts/test-all.sh)
 # this reuses its artifacts instead of rebuilding iceberg, the engine and the app with other features.
