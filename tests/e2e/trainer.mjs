@@ -219,6 +219,8 @@ export async function scenarioTrainer() {
     writeFileSync(marker, "deleted by a confirmed reset only");
     const before = readdirSync(demoDir).sort();
     await wd.click('[data-testid="open-trainer"]');
+    const kept = await wd.exec(`return document.querySelectorAll('[data-testid="class-learner"]').length;`);
+    assertEq(kept, 1, "the class table is still there after presenting");
     await wd.click('[data-testid="reset-demo"]');
     const said = await textOf(wd, '[data-testid="reset-dialog"]');
     assert(said.includes(demoDir), `the dialog names the folder: ${said}`);
@@ -233,6 +235,13 @@ export async function scenarioTrainer() {
     await wd.click('[data-testid="open-trainer"]');
     await wd.click('[data-testid="reset-demo"]');
     await wd.click('[data-testid="reset-confirm"]');
+    // The rebuild takes a while: the dialog stays, busy, with its buttons disabled.
+    const busy = await wd.until(
+      `const b = document.querySelector('[data-testid="reset-busy"]');
+       return b ? document.querySelector('[data-testid="reset-confirm"]').disabled && document.querySelector('[data-testid="reset-cancel"]').disabled : null;`,
+      "the reset's busy state",
+    );
+    assert(busy, "the dialog's buttons are disabled while the demo is rebuilt");
     const done = await wd.until(`return document.querySelector('[data-testid="reset-done"]')?.textContent ?? null;`, "the reset to finish", 300000);
     assert(!existsSync(marker), "the demo folder was deleted and rebuilt");
     const rebuilt = JSON.parse(readFileSync(path.join(demoDir, "lakescope-demo.json"), "utf8"));
