@@ -38,6 +38,14 @@ fn main() {
         "learn_complete",
         "learn_reset",
         "learn_dismiss_offer",
+        // Trainer mode on the Learn page (src/learn.rs).
+        "learn_classroom",
+        "learn_join_class",
+        "learn_send_progress",
+        "learn_new_class",
+        "learn_class_report",
+        "learn_export_class_report",
+        "learn_reset_demo",
         // The Overview page (src/overview.rs).
         "overview",
         "top_growth_chart_svg",

@@ -7,7 +7,10 @@
 
 use lakescope::error::ErrorReport;
 use lakescope::store::{Store, TutorialProgress};
-use lakescope::tutorials::{Learn, LearnOverview, TutorialSource};
+use std::path::Path;
+
+use lakescope::demo::DemoInfo;
+use lakescope::tutorials::{ClassMembership, ClassReport, Classroom, Learn, LearnOverview, TutorialSource};
 use tauri::State;
 
 use crate::AppState;
@@ -72,4 +75,52 @@ pub async fn learn_reset(state: State<'_, AppState>, id: String) -> Reply<bool> 
 #[tauri::command]
 pub async fn learn_dismiss_offer(state: State<'_, AppState>) -> Reply<()> {
     learn(&state).await?.dismiss_offer(now_ms()).await.map_err(report)
+}
+
+// Trainer mode (see `lakescope::tutorials::class`): the trainee joins a class and sends a progress file;
+// the trainer starts a class, reads a folder of those files into the class table, exports it and resets
+// the demo lakehouse. Files are written only as new files at absolute paths the user typed.
+
+#[tauri::command]
+pub async fn learn_classroom(state: State<'_, AppState>) -> Reply<Classroom> {
+    learn(&state).await?.classroom().await.map_err(report)
+}
+
+#[tauri::command]
+pub async fn learn_join_class(state: State<'_, AppState>, code: String, name: String) -> Reply<ClassMembership> {
+    learn(&state).await?.join_class(&code, &name, now_ms()).await.map_err(report)
+}
+
+/// Write the progress file into the folder `target` (named after class and learner, never replacing a
+/// file) or to that new file; returns the path written.
+#[tauri::command]
+pub async fn learn_send_progress(state: State<'_, AppState>, target: String) -> Reply<String> {
+    learn(&state).await?.export_progress(Path::new(&target), now_ms()).await.map_err(report)
+}
+
+#[tauri::command]
+pub async fn learn_new_class(state: State<'_, AppState>) -> Reply<String> {
+    learn(&state).await?.new_class(now_ms()).await.map_err(report)
+}
+
+/// The class table of the progress files in `dir` (for the class this user trains).
+#[tauri::command]
+pub async fn learn_class_report(state: State<'_, AppState>, dir: String) -> Reply<ClassReport> {
+    learn(&state).await?.class_report(Path::new(&dir)).await.map_err(report)
+}
+
+/// Read `dir` again and write its class table to the new file `path` (`.csv` or `.json`).
+#[tauri::command]
+pub async fn learn_export_class_report(state: State<'_, AppState>, dir: String, path: String) -> Reply<String> {
+    let r = learn(&state).await?.class_report(Path::new(&dir)).await.map_err(report)?;
+    r.write_to(Path::new(&path)).map_err(report)
+}
+
+/// Rebuild the demo lakehouse the app uses and forget this user's tutorial progress, then open the
+/// sources again: the old engine's catalog connections point at files the rebuild replaced.
+#[tauri::command]
+pub async fn learn_reset_demo(state: State<'_, AppState>) -> Reply<DemoInfo> {
+    let learn = learn(&state).await?;
+    let info = state.reopen_after(learn.reset_demo(&state.options.demo_dir)).await?;
+    Ok(info)
 }

@@ -83,6 +83,25 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Run `change` (which rewrites the sources' files, e.g. the demo reset) with no engine open, then
+    /// open the sources again, so nothing keeps reading files the change replaced.
+    pub(crate) async fn reopen_after<T>(&self, change: impl std::future::Future<Output = lakescope::Result<T>>) -> Result<T, ErrorReport> {
+        let answer = {
+            let mut failed = self.starting.lock().await;
+            self.engine.write().await.take();
+            *failed = None;
+            change.await
+        };
+        let reopened = self.ensure_started(true).await;
+        let answer = answer.map_err(|e| {
+            eprintln!("lakescope: {:?}: {}", e.kind, e.detailed());
+            e.to_report()
+        })?;
+        reopened.map(|_| answer)
+    }
+}
+
 /// Build and run the app until its window closes.
 pub fn run() {
     let started = Instant::now();
@@ -120,6 +139,13 @@ pub fn run() {
             learn::learn_complete,
             learn::learn_reset,
             learn::learn_dismiss_offer,
+            learn::learn_classroom,
+            learn::learn_join_class,
+            learn::learn_send_progress,
+            learn::learn_new_class,
+            learn::learn_class_report,
+            learn::learn_export_class_report,
+            learn::learn_reset_demo,
             overview::overview,
             overview::top_growth_chart_svg,
             spark::spark_cancel,

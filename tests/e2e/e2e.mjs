@@ -19,6 +19,9 @@
 //         (overview.mjs).
 //   learn-maintenance  tutorials 4 (partitions past retention) and 5 (Iceberg/Delta maintenance) step by
 //         step with failed checks, their figures checked against the CLI (learn_maintenance.mjs).
+//   trainer  trainer mode: start a class, join it, send progress after a step, import the folder (with a
+//         corrupt file and another class's file), CSV/JSON exports against `lakescope tutorials
+//         class-report`, the presenter view by keys, reset of the demo with Cancel and Confirm (trainer.mjs).
 // Screenshots go to target/e2e/*.png; timings (cold start to first painted table list) are printed.
 
 import { execFileSync } from "node:child_process";
@@ -40,6 +43,7 @@ import { scenarioLearn } from "./learn.mjs";
 import { scenarioLearnMaintenance } from "./learn_maintenance.mjs";
 import { scenarioOverview } from "./overview.mjs";
 import { scenarioSpark } from "./spark.mjs";
+import { scenarioTrainer } from "./trainer.mjs";
 
 // ---------------------------------------------------------------------------------------------------
 // scenarios
@@ -334,8 +338,9 @@ const SCENARIOS = {
   learn: scenarioLearn,
   overview: scenarioOverview,
   "learn-maintenance": scenarioLearnMaintenance,
+  trainer: scenarioTrainer,
 };
-const wanted = (process.env.E2E_SCENARIOS || "demo,lake,nosources,coldstart,spark,learn,overview,learn-maintenance").split(",").map((s) => s.trim()).filter(Boolean);
+const wanted = (process.env.E2E_SCENARIOS || "demo,lake,nosources,coldstart,spark,learn,overview,learn-maintenance,trainer").split(",").map((s) => s.trim()).filter(Boolean);
 mkdirSync(OUT, { recursive: true });
 const started = performance.now();
 let failed = false;

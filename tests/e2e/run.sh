@@ -3,7 +3,7 @@
 # virtual display when there is none, and drive the window through tauri-driver + WebKitWebDriver
 # (tests/e2e/e2e.mjs). Screenshots land in target/e2e/*.png; cold-start timings are printed.
 #
-#   tests/e2e/run.sh                       every scenario (demo, lake, nosources, coldstart, spark, learn, overview, learn-maintenance)
+#   tests/e2e/run.sh                       every scenario (demo, lake, nosources, coldstart, spark, learn, overview, learn-maintenance, trainer)
 #   E2E_SCENARIOS=lake tests/e2e/run.sh    one of them
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -4,6 +4,10 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { BuildInfo } from "../bindings/BuildInfo";
 import type { ChartOptions } from "../bindings/ChartOptions";
+import type { ClassMembership } from "../bindings/ClassMembership";
+import type { ClassReport } from "../bindings/ClassReport";
+import type { Classroom } from "../bindings/Classroom";
+import type { DemoInfo } from "../bindings/DemoInfo";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import type { LearnOverview } from "../bindings/LearnOverview";
 import type { Mover } from "../bindings/Mover";
@@ -66,6 +70,16 @@ export const api = {
   learnComplete: (id: string) => call<TutorialProgress>("learn_complete", { id }),
   learnReset: (id: string) => call<boolean>("learn_reset", { id }),
   learnDismissOffer: () => call<null>("learn_dismiss_offer"),
+  // Trainer mode (src-tauri/src/learn.rs): files are only ever written as new files.
+  learnClassroom: () => call<Classroom>("learn_classroom"),
+  learnJoinClass: (code: string, name: string) => call<ClassMembership>("learn_join_class", { code, name }),
+  /** Write the progress file into the folder `target` (or to that new file); answers the path written. */
+  learnSendProgress: (target: string) => call<string>("learn_send_progress", { target }),
+  learnNewClass: () => call<string>("learn_new_class"),
+  learnClassReport: (dir: string) => call<ClassReport>("learn_class_report", { dir }),
+  learnExportClassReport: (dir: string, path: string) => call<string>("learn_export_class_report", { dir, path }),
+  /** Rebuild the demo lakehouse the app uses and forget tutorial progress; the sources are reopened. */
+  learnResetDemo: () => call<DemoInfo>("learn_reset_demo"),
   // The Overview page (src-tauri/src/overview.rs).
   overview: () => call<Overview>("overview"),
   topGrowthChartSvg: (movers: Mover[], growthDays: number, options: ChartOptions) =>

@@ -14,6 +14,14 @@ describe("route", () => {
     expect(routeHash({ view: "learn" })).toBe("#/learn");
     expect(parseRoute(routeHash({ view: "overview" }))).toEqual({ view: "overview" });
   });
+  it("routes the trainer panel and the presenter view under #/learn", () => {
+    expect(parseRoute("#/learn/trainer")).toEqual({ view: "trainer" });
+    expect(routeHash({ view: "trainer" })).toBe("#/learn/trainer");
+    const p = { view: "present", tutorial: "find a/table" } as const;
+    expect(routeHash(p)).toBe("#/learn/present/find%20a%2Ftable");
+    expect(parseRoute(routeHash(p))).toEqual(p);
+    expect(parseRoute("#/learn/present")).toEqual({ view: "learn" });
+  });
   it("round-trips Spark applications under paths and URLs", () => {
     const r = { view: "spark", input: "http://hs:18080/a b", app: "app-2026/1" } as const;
     expect(parseRoute(routeHash(r))).toEqual(r);

@@ -7,12 +7,16 @@ export type Route =
   | { view: "catalog"; table: string | null; tab: Tab }
   | { view: "settings" }
   | { view: "learn" }
+  | { view: "trainer" }
+  | { view: "present"; tutorial: string }
   | { view: "overview" }
   | { view: "spark"; input: string | null; app: string | null };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
   if (parts[0] === "settings") return { view: "settings" };
+  if (parts[0] === "learn" && parts[1] === "trainer") return { view: "trainer" };
+  if (parts[0] === "learn" && parts[1] === "present" && parts[2]) return { view: "present", tutorial: parts[2] };
   if (parts[0] === "learn") return { view: "learn" };
   if (parts[0] === "overview") return { view: "overview" };
   if (parts[0] === "spark") {
@@ -28,6 +32,8 @@ export function parseRoute(hash: string): Route {
 export function routeHash(r: Route): string {
   if (r.view === "settings") return "#/settings";
   if (r.view === "learn") return "#/learn";
+  if (r.view === "trainer") return "#/learn/trainer";
+  if (r.view === "present") return `#/learn/present/${encodeURIComponent(r.tutorial)}`;
   if (r.view === "overview") return "#/overview";
   if (r.view === "spark") {
     return r.input && r.app ? `#/spark/${encodeURIComponent(r.input)}/${encodeURIComponent(r.app)}` : "#/spark";

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use super::progress_file::{write_new, ProgressEntry, ProgressFile, PROGRESS_FORMAT, PROGRESS_VERSION};
+use super::progress_file::{class_report, write_new, ClassReport, ProgressEntry, ProgressFile, PROGRESS_FORMAT, PROGRESS_VERSION};
 use super::Learn;
 use crate::demo::{DemoInfo, DemoOptions};
 use crate::error::{Error, Result};
@@ -48,7 +48,32 @@ pub struct ClassMembership {
     pub learner_name: String,
 }
 
+/// Where this user stands in trainer mode: the class they joined, the class they train, and the folder
+/// the app proposes for files it writes (progress to send, class reports).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Classroom {
+    pub joined: Option<ClassMembership>,
+    pub trained: Option<String>,
+    pub export_dir: String,
+}
+
 impl Learn {
+    /// The class joined and the class trained, for the Learn page and the trainer panel.
+    pub async fn classroom(&self) -> Result<Classroom> {
+        Ok(Classroom {
+            joined: self.class().await?,
+            trained: self.trained_class().await?,
+            export_dir: crate::spark::workspace::default_export_dir().display().to_string(),
+        })
+    }
+
+    /// The class table of the progress files in `dir`, for the class this user trains (every class when
+    /// they started none): what `lakescope tutorials class-report DIR` prints.
+    pub async fn class_report(&self, dir: &Path) -> Result<ClassReport> {
+        class_report(dir, self.trained_class().await?.as_deref())
+    }
+
     /// Join the class `code` as `name` (the user name when empty); replaces an earlier class.
     pub async fn join_class(&self, code: &str, name: &str, now_ms: i64) -> Result<ClassMembership> {
         let class_code = normalize_class_code(code)?;

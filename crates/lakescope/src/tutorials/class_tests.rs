@@ -132,3 +132,59 @@ async fn reset_demo_refuses_a_folder_that_is_not_the_demo() {
     assert_eq!(std::fs::read_to_string(mine.join("catalog.db")).unwrap(), "precious");
     assert_eq!(l.store().tutorial_progress("ada").await.unwrap().len(), 1, "progress is kept when nothing was reset");
 }
+
+#[tokio::test]
+async fn the_classroom_shows_both_sides_and_the_report_follows_the_trained_class() {
+    let d = tempfile::tempdir().unwrap();
+    let l = learn(d.path(), "tim").await;
+    let empty = l.classroom().await.unwrap();
+    assert_eq!((empty.joined, empty.trained), (None, None));
+    assert!(!empty.export_dir.is_empty());
+
+    let code = l.new_class(1).await.unwrap();
+    l.join_class("ABCD-2345", "Tim", 2).await.unwrap();
+    let c = l.classroom().await.unwrap();
+    assert_eq!(c.trained.as_deref(), Some(code.as_str()));
+    assert_eq!(c.joined.unwrap().class_code, "ABCD-2345", "learner and trainer classes are kept apart");
+
+    // Tim sends progress of ABCD-2345; as the trainer of `code` that file is another class's.
+    let sent = d.path().join("sent");
+    std::fs::create_dir(&sent).unwrap();
+    l.export_progress(&sent, 3).await.unwrap();
+    let r = l.class_report(&sent).await.unwrap();
+    assert_eq!(r.class_code.as_deref(), Some(code.as_str()));
+    assert!(r.rows.is_empty());
+    assert_eq!(r.errors.len(), 1);
+    assert!(r.errors[0].message.contains(&format!("in class ABCD-2345, not this class {code}")), "{}", r.errors[0].message);
+}
+
+#[tokio::test]
+async fn a_class_report_is_written_as_csv_or_json_by_extension_and_never_replaces_a_file() {
+    let d = tempfile::tempdir().unwrap();
+    let l = learn(d.path(), "ada").await;
+    l.join_class("ABCD-2345", "Ada", 1).await.unwrap();
+    let sent = d.path().join("sent");
+    std::fs::create_dir(&sent).unwrap();
+    l.export_progress(&sent, 2).await.unwrap();
+    let r = class_report(&sent, Some("ABCD-2345")).unwrap();
+    assert!(!r.rows.is_empty());
+
+    let csv = d.path().join("class.CSV");
+    assert_eq!(r.write_to(&csv).unwrap(), csv.display().to_string());
+    assert_eq!(std::fs::read_to_string(&csv).unwrap(), r.to_csv());
+    let e = r.write_to(&csv).unwrap_err();
+    assert!(e.message.contains("already exists"), "{}", e.message);
+    assert_eq!(std::fs::read_to_string(&csv).unwrap(), r.to_csv(), "the first file is untouched");
+
+    let json = d.path().join("class.json");
+    r.write_to(&json).unwrap();
+    let back: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(back, serde_json::to_value(&r).unwrap());
+
+    let e = r.write_to(&d.path().join("class.xlsx")).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Unsupported);
+    assert!(e.message.contains(".csv or .json"), "{}", e.message);
+    assert!(!d.path().join("class.xlsx").exists());
+    let e = r.write_to(Path::new("relative.csv")).unwrap_err();
+    assert!(e.message.contains("full path"), "{}", e.message);
+}

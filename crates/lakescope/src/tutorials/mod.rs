@@ -24,7 +24,7 @@ use crate::error::{Error, ErrorReport, Result, ResultExt};
 pub use learn::{Learn, LearnOverview, TutorialEntry};
 pub use model::{Check, Step, Tutorial, TABS, VIEWS};
 pub use parse::parse;
-pub use class::{new_class_code, normalize_class_code, ClassMembership};
+pub use class::{new_class_code, normalize_class_code, ClassMembership, Classroom};
 pub use progress_file::{class_report, write_new, ClassReport, ClassRow, FileError, ProgressEntry, ProgressFile};
 
 /// The bundled tutorials, by file name. `embedded_list_matches_the_folder` keeps this in step with

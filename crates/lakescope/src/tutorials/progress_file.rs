@@ -229,6 +229,25 @@ impl ClassReport {
     }
 }
 
+impl ClassReport {
+    /// Write the report to the new file `path`: CSV (as [`ClassReport::to_csv`]) for `.csv`, the whole
+    /// report as JSON (as `class-report --json`) for `.json`. An existing file is never replaced.
+    pub fn write_to(&self, path: &Path) -> Result<String> {
+        let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+        let bytes = match ext.as_deref() {
+            Some("csv") => self.to_csv().into_bytes(),
+            Some("json") => serde_json::to_vec_pretty(self)?,
+            _ => {
+                return Err(Error::unsupported(format!(
+                    "{}: a class report is written as .csv or .json; name the file so",
+                    path.display()
+                )))
+            }
+        };
+        write_new(path, &bytes)
+    }
+}
+
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
