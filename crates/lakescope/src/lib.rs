@@ -14,6 +14,7 @@ pub mod demo;
 pub mod error;
 pub mod findings;
 pub mod lookup;
+pub mod naming;
 pub mod model;
 pub mod overview;
 pub mod sample;
