@@ -13,6 +13,7 @@ mod departed_owners;
 mod findings;
 mod hms;
 mod lookup;
+mod naming;
 mod iceberg_fs;
 mod iceberg_truth;
 mod overview;

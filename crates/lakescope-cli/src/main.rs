@@ -15,6 +15,7 @@ macro_rules! outln {
 mod du;
 mod human;
 mod lookup;
+mod naming;
 mod size_cmds;
 mod metastore;
 mod orphans;
@@ -131,6 +132,8 @@ enum Command {
     Index,
     /// Fuzzy search over the lookup index: table names, then columns, comments and owners.
     Search(lookup::SearchArgs),
+    /// Check schemas, table-name prefixes, owners and comments against naming rules, per schema.
+    LintNames(naming::LintNamesArgs),
     /// Render a chart to an SVG or PNG file.
     Chart {
         #[arg(value_enum)]
@@ -293,6 +296,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Chart { target: None, .. } => Err(Error::invalid("`chart size`, `chart cost` and `chart memory` need a table or event log")),
         Command::Index => lookup::index(globals).await,
         Command::Search(args) => lookup::search(args, globals).await,
+        Command::LintNames(args) => naming::run(args, globals).await,
         Command::Bench(BenchCommand::Search { tables, runs }) => lookup::bench(tables, runs, cli.json).await,
         Command::Demo { dir, anchor, force } => {
             let dir = dir.unwrap_or_else(lakescope::sources::default_demo_dir);

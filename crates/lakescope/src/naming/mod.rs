@@ -39,6 +39,18 @@ pub enum NamingRule {
     Comment,
 }
 
+impl NamingRule {
+    /// The name `--json` uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NamingRule::Schema => "schema",
+            NamingRule::Prefix => "prefix",
+            NamingRule::Owner => "owner",
+            NamingRule::Comment => "comment",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct NamingViolation {

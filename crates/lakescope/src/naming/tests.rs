@@ -164,3 +164,10 @@ fn a_missing_rules_file_is_not_found_and_named() {
     assert_eq!(e.kind, ErrorKind::NotFound, "{e}");
     assert!(e.to_string().contains("/nonexistent/rules.toml"), "{e}");
 }
+
+#[test]
+fn rule_names_are_the_json_names() {
+    for rule in [NamingRule::Schema, NamingRule::Prefix, NamingRule::Owner, NamingRule::Comment] {
+        assert_eq!(serde_json::to_value(rule).unwrap(), rule.as_str());
+    }
+}
