@@ -119,10 +119,10 @@ pub fn lint(rules: &NamingRules, tables: &[IndexedTable]) -> NamingReport {
             }
             continue;
         };
-        if let Some(prefix) = layer.prefix_for(&t.namespace, &word) {
-            if !t.name.to_ascii_lowercase().starts_with(&prefix) {
-                violate(NamingRule::Prefix, format!("{} table {:?} should start with {prefix:?}", layer.name, t.name));
-            }
+        if let Some(prefix) = layer.prefix_for(&t.namespace, &word)
+            && !t.name.to_ascii_lowercase().starts_with(&prefix)
+        {
+            violate(NamingRule::Prefix, format!("{} table {:?} should start with {prefix:?}", layer.name, t.name));
         }
         let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
         if layer.require_owner && blank(&t.owner) {
