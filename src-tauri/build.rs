@@ -54,6 +54,8 @@ fn main() {
         "lookup_search",
         "lookup_status",
         "lookup_refresh",
+        // The Overview page's Naming section (src/naming.rs).
+        "naming_lint",
     ];
     let manifest = tauri_build::AppManifest::new().commands(commands);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build script");

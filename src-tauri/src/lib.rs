@@ -8,6 +8,7 @@ mod commands;
 mod learn;
 mod overview;
 mod lookup;
+mod naming;
 mod spark;
 
 use std::path::PathBuf;
@@ -152,6 +153,7 @@ pub fn run() {
             lookup::lookup_search,
             lookup::lookup_status,
             lookup::lookup_refresh,
+            naming::naming_lint,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lakescope window");

@@ -11,6 +11,7 @@ import type { DemoInfo } from "../bindings/DemoInfo";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import type { LearnOverview } from "../bindings/LearnOverview";
 import type { Mover } from "../bindings/Mover";
+import type { NamingReport } from "../bindings/NamingReport";
 import type { Overview } from "../bindings/Overview";
 import type { Hit } from "../bindings/Hit";
 import type { IndexStatus } from "../bindings/IndexStatus";
@@ -89,6 +90,8 @@ export const api = {
     call<Hit[]>("lookup_search", { query, filters, limit }),
   lookupStatus: () => call<IndexStatus>("lookup_status"),
   lookupRefresh: () => call<IndexStatus>("lookup_refresh"),
+  // The Overview's Naming section (src-tauri/src/naming.rs): refreshes the index, then lints it.
+  namingLint: () => call<NamingReport>("naming_lint"),
 };
 
 /** A data: URL for an engine-drawn SVG: shown through <img>, so nothing in it can run (CSP img-src data:). */
