@@ -22,6 +22,14 @@ export async function scenarioOverview() {
     await launch(wd, scenario);
     await wd.click('[data-testid="rail-overview"]');
     await wd.waitFor('[data-testid="overview-page"][data-state="ready"]', 120000);
+    // Naming: the same violations, in the same order, as `lakescope lint-names --json` on the demo.
+    await wd.waitFor('[data-testid="naming-section"][data-state="ready"]', 120000);
+    const lint = cliJson(["--sources", sources, "--store", path.join(ROOT, "target/e2e/store-naming-cli.db"), "lint-names"]);
+    const lintKeys = lint.schemas.flatMap((s) => s.violations.map((v) => `${v.source}.${v.schema}.${v.table} ${v.rule}`));
+    assert(lintKeys.length > 0, "the demo breaks the built-in naming rules somewhere");
+    const shownKeys = await wd.exec(`return [...document.querySelectorAll('[data-testid="naming-violation"]')].map((e) => e.dataset.key);`);
+    assertEq(JSON.stringify(shownKeys), JSON.stringify(lintKeys), "naming violations (vs `lint-names --json`)");
+    console.log(`  ok ${lintKeys.length} naming violations match \`lakescope lint-names --json\``);
     const asOfMs = Number(await wd.exec(`return document.querySelector('[data-testid="overview-page"]').dataset.asOf;`));
     assert(asOfMs > 0, "the overview states its as-of");
     const asOf = new Date(asOfMs).toISOString();
@@ -112,6 +120,8 @@ export async function scenarioOverview() {
     await shot(wd, scenario, "dark");
     await wd.exec(`document.querySelector('[data-testid="finding-group"]').scrollIntoView();`);
     await shot(wd, scenario, "dark-findings");
+    await wd.exec(`document.querySelector('[data-testid="naming-section"]').scrollIntoView();`);
+    await shot(wd, scenario, "dark-naming");
     await setTheme(wd, "light");
 
     // A vacuum/expire finding opens its table on the Storage tab, whose reclaimable bytes are the finding's.
