@@ -30,6 +30,8 @@ mkdir -p target
 build_log=target/test-build.log
 cargo test --workspace --locked --no-run > "$build_log" 2>&1 &
 build_pid=$!
+# If a later step fails, the script stops: do not leave the build running behind it.
+trap '[ -n "${build_pid:-}" ] && kill "$build_pid" 2>/dev/null || true' EXIT
 
 step "setup: test tools (reference tools' venv, Azurite, tauri-driver)"
 scripts/setup.sh --tools
