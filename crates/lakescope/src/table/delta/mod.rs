@@ -71,14 +71,21 @@ impl DeltaTable {
         self.table_info(&listing, &state, opts)
     }
 
-    pub async fn history(&self) -> Result<Vec<HistoryRow>> {
-        let log_dir = self.root.join("_delta_log");
-        let listing: Vec<FileEntry> = log_dir
+    /// The files of `_delta_log` only, with paths relative to the table root (`_delta_log/…`): what
+    /// history and sampling replay, without listing the table's data files.
+    pub(crate) async fn log_entries(&self) -> Result<Vec<FileEntry>> {
+        Ok(self
+            .root
+            .join("_delta_log")
             .list_files()
             .await?
             .into_iter()
             .map(|f| FileEntry { path: format!("_delta_log/{}", f.path), ..f })
-            .collect();
+            .collect())
+    }
+
+    pub async fn history(&self) -> Result<Vec<HistoryRow>> {
+        let listing = self.log_entries().await?;
         let log = LogListing::from_entries(&listing);
         let segment = log.segment(&self.root.display())?;
         Ok(Replay::new(&self.root, Mode::History).run(&log, &segment).await?.rows)

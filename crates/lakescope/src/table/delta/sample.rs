@@ -7,7 +7,6 @@ use super::replay::{Mode, Replay};
 use super::{paths, schema, DeltaTable};
 use crate::error::{Error, Result};
 use crate::sample::{enough, PlanColumn, PlanFile, SamplePlan};
-use crate::storage::FileEntry;
 
 impl DeltaTable {
     /// The directory name, which is what a table opened by location is called.
@@ -17,14 +16,7 @@ impl DeltaTable {
 
     pub(crate) async fn sample_plan(&self, limit: usize) -> Result<SamplePlan> {
         let where_ = self.root.display();
-        let listing: Vec<FileEntry> = self
-            .root
-            .join("_delta_log")
-            .list_files()
-            .await?
-            .into_iter()
-            .map(|f| FileEntry { path: format!("_delta_log/{}", f.path), ..f })
-            .collect();
+        let listing = self.log_entries().await?;
         let log = LogListing::from_entries(&listing);
         let segment = log.segment(&where_)?;
         // Table mode starts at the newest checkpoint: only the current state matters here.
