@@ -25,13 +25,17 @@ clippy-driver --version >/dev/null 2>&1 || rustup component add clippy
 export RUSTC_WORKSPACE_WRAPPER=clippy-driver
 export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 
-step "build the workspace and its tests, with clippy (in the background while the test tools install)"
+step "build the workspace, its tests and the app, with clippy (in the background while the test tools install)"
 mkdir -p target
 build_log=target/test-build.log
-cargo test --workspace --locked --no-run > "$build_log" 2>&1 &
+# The tests' build first, then every other target (the app's binary, which no test builds): with the tests'
+# dev-dependencies in both, features resolve alike and the second build only adds the app.
+( cargo test --workspace --locked --no-run && cargo build --workspace --all-targets --locked ) > "$build_log" 2>&1 &
 build_pid=$!
-# If a later step fails, the script stops: do not leave the build running behind it.
-trap '[ -n "${build_pid:-}" ] && kill "$build_pid" 2>/dev/null || true' EXIT
+e2e_pid=
+# If a later step fails, the script stops: do not leave the build or the E2E run (its own process group:
+# Xvfb, tauri-driver, the app) running behind it.
+trap '[ -n "${build_pid:-}" ] && kill "$build_pid" 2>/dev/null; [ -n "${e2e_pid:-}" ] && kill -- "-$e2e_pid" 2>/dev/null; true' EXIT
 
 step "setup: test tools (reference tools' venv, Azurite, tauri-driver)"
 scripts/setup.sh --tools
@@ -48,6 +52,21 @@ if ! wait "$build_pid"; then
   exit 1
 fi
 grep -E "^(warning|error)" "$build_log" || true
+build_pid=
+
+# The E2E run and the Rust tests wait mostly on other processes (the app's window, Python, moto, Spark's
+# History Server), so they run side by side. Both read the demo lakehouse in target/test-demo: build it
+# once here, before either starts, so neither builds it under the other's feet.
+step "the demo lakehouse both suites read"
+target/debug/lakescope demo --dir target/test-demo --anchor 2026-11-30 --json > /dev/null
+
+e2e_log=target/e2e.log
+if [ -x tests/e2e/run.sh ]; then
+  step "end-to-end: the real app window under Xvfb (tauri-driver + WebKitWebDriver), in the background (log: $e2e_log)"
+  mkdir -p target/e2e
+  LAKESCOPE_APP_BUILT=1 setsid -w tests/e2e/run.sh > "$e2e_log" 2>&1 &
+  e2e_pid=$!
+fi
 
 step "cargo test (workspace)"
 cargo test --workspace --locked
@@ -65,9 +84,16 @@ if [ -f ui/package.json ]; then
   (cd ui && npm test --silent)
 fi
 
-if [ -x tests/e2e/run.sh ]; then
-  step "end-to-end: the real app window under Xvfb (tauri-driver + WebKitWebDriver)"
-  tests/e2e/run.sh
+if [ -n "$e2e_pid" ]; then
+  step "waiting for the end-to-end run"
+  e2e_rc=0
+  wait "$e2e_pid" || e2e_rc=$?
+  e2e_pid=
+  cat "$e2e_log"
+  if [ "$e2e_rc" != 0 ]; then
+    echo "the end-to-end run failed (exit $e2e_rc; log above: $e2e_log, screenshots in target/e2e/)" >&2
+    exit 1
+  fi
 fi
 
 step "all tests passed"

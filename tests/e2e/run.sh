@@ -31,7 +31,10 @@ fi
 # Every target of the workspace, not just the two binaries: with the tests' dev-dependencies in the build,
 # features resolve exactly as for `cargo test --workspace`, so after the test run (scripts/test-all.sh)
 # this reuses its artifacts instead of rebuilding iceberg, the engine and the app with other features.
-cargo build -q --workspace --all-targets
+# scripts/test-all.sh has built them already (LAKESCOPE_APP_BUILT) and runs the Rust tests beside this run.
+if [ -z "${LAKESCOPE_APP_BUILT:-}" ]; then
+  cargo build -q --workspace --all-targets
+fi
 
 if [ -z "${LAKESCOPE_PYTHON:-}" ]; then
   if [ -x .venv/bin/python ]; then export LAKESCOPE_PYTHON="$PWD/.venv/bin/python"; else export LAKESCOPE_PYTHON=python3; fi
