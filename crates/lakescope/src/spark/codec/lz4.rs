@@ -5,7 +5,7 @@
 
 use std::io::{self, Read};
 
-use super::{corrupt, read_full, truncated};
+use super::{BlockReader, Blocks, corrupt, read_full, truncated};
 
 const MAGIC: &[u8; 8] = b"LZ4Block";
 const HEADER_LEN: usize = 21;
@@ -16,25 +16,25 @@ const MAX_BLOCK: usize = 1 << 25;
 /// `XXHashFactory.newStreamingHash32(0x9747b28c).asChecksum()`, masked to 28 bits as lz4-java does.
 const SEED: u32 = 0x9747_b28c;
 
-pub struct Lz4BlockReader<R: Read> {
+pub type Lz4BlockReader<R> = BlockReader<Lz4Blocks<R>>;
+
+impl<R: Read> Lz4BlockReader<R> {
+    pub fn new(inner: R) -> Self {
+        BlockReader::with(Lz4Blocks { inner, compressed: Vec::new(), offset: 0, at_end_block: false })
+    }
+}
+
+pub struct Lz4Blocks<R> {
     inner: R,
-    block: Vec<u8>,
-    pos: usize,
     compressed: Vec<u8>,
     /// Bytes of the compressed stream consumed so far (for error messages).
     offset: u64,
     /// The last thing read was an end block, so the stream may end here.
     at_end_block: bool,
-    done: bool,
 }
 
-impl<R: Read> Lz4BlockReader<R> {
-    pub fn new(inner: R) -> Self {
-        Lz4BlockReader { inner, block: Vec::new(), pos: 0, compressed: Vec::new(), offset: 0, at_end_block: false, done: false }
-    }
-
-    /// Read the next block into `self.block`; false at a clean end of stream.
-    fn next_block(&mut self) -> io::Result<bool> {
+impl<R: Read> Blocks for Lz4Blocks<R> {
+    fn next_block(&mut self, block: &mut Vec<u8>) -> io::Result<bool> {
         loop {
             let mut header = [0u8; HEADER_LEN];
             let got = read_full(&mut self.inner, &mut header)?;
@@ -83,36 +83,22 @@ impl<R: Read> Lz4BlockReader<R> {
             if got < clen {
                 return Err(truncated(format!("lz4 block at byte {at} cut off after {got} of {clen} bytes")));
             }
-            self.block.resize(dlen, 0);
+            block.resize(dlen, 0);
             if method == METHOD_RAW {
-                self.block.copy_from_slice(&self.compressed);
+                block.copy_from_slice(&self.compressed);
             } else {
-                let n = lz4_flex::block::decompress_into(&self.compressed, &mut self.block)
+                let n = lz4_flex::block::decompress_into(&self.compressed, block)
                     .map_err(|e| corrupt(format!("lz4 block at byte {at}: {e}")))?;
                 if n != dlen {
                     return Err(corrupt(format!("lz4 block at byte {at} decoded to {n} bytes, header says {dlen}")));
                 }
             }
-            let actual = twox_hash::XxHash32::oneshot(SEED, &self.block) & 0x0FFF_FFFF;
+            let actual = twox_hash::XxHash32::oneshot(SEED, block) & 0x0FFF_FFFF;
             if actual != check {
                 return Err(corrupt(format!("lz4 block at byte {at}: checksum mismatch ({actual:#x} ≠ {check:#x})")));
             }
-            self.pos = 0;
             return Ok(true);
         }
-    }
-}
-
-impl<R: Read> Read for Lz4BlockReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.pos >= self.block.len() && (self.done || !self.next_block().inspect_err(|_| self.done = true)?) {
-            self.done = true;
-            return Ok(0);
-        }
-        let n = buf.len().min(self.block.len() - self.pos);
-        buf[..n].copy_from_slice(&self.block[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
     }
 }
 

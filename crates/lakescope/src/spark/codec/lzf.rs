@@ -5,23 +5,24 @@
 
 use std::io::{self, Read};
 
-use super::{corrupt, read_full, truncated};
+use super::{BlockReader, Blocks, corrupt, read_full, truncated};
 
-pub struct LzfReader<R: Read> {
-    inner: R,
-    block: Vec<u8>,
-    pos: usize,
-    compressed: Vec<u8>,
-    offset: u64,
-    done: bool,
-}
+pub type LzfReader<R> = BlockReader<LzfChunks<R>>;
 
 impl<R: Read> LzfReader<R> {
     pub fn new(inner: R) -> Self {
-        LzfReader { inner, block: Vec::with_capacity(1 << 16), pos: 0, compressed: Vec::with_capacity(1 << 16), offset: 0, done: false }
+        BlockReader::with(LzfChunks { inner, compressed: Vec::with_capacity(1 << 16), offset: 0 })
     }
+}
 
-    fn next_chunk(&mut self) -> io::Result<bool> {
+pub struct LzfChunks<R> {
+    inner: R,
+    compressed: Vec<u8>,
+    offset: u64,
+}
+
+impl<R: Read> Blocks for LzfChunks<R> {
+    fn next_block(&mut self, block: &mut Vec<u8>) -> io::Result<bool> {
         loop {
             let mut head = [0u8; 5];
             let got = read_full(&mut self.inner, &mut head)?;
@@ -56,30 +57,16 @@ impl<R: Read> LzfReader<R> {
                 return Err(truncated(format!("lzf chunk at byte {at} cut off after {got} of {payload} bytes")));
             }
             if stored_len.is_some() {
-                std::mem::swap(&mut self.block, &mut self.compressed);
+                std::mem::swap(block, &mut self.compressed);
             } else {
-                self.block.clear();
-                decompress_lzf_chunk(&self.compressed, &mut self.block, dlen)
+                block.clear();
+                decompress_lzf_chunk(&self.compressed, block, dlen)
                     .map_err(|e| corrupt(format!("lzf chunk at byte {at}: {e}")))?;
             }
-            self.pos = 0;
-            if !self.block.is_empty() {
+            if !block.is_empty() {
                 return Ok(true);
             }
         }
-    }
-}
-
-impl<R: Read> Read for LzfReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.pos >= self.block.len() && (self.done || !self.next_chunk().inspect_err(|_| self.done = true)?) {
-            self.done = true;
-            return Ok(0);
-        }
-        let n = buf.len().min(self.block.len() - self.pos);
-        buf[..n].copy_from_slice(&self.block[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
     }
 }
 

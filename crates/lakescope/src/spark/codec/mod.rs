@@ -99,6 +99,42 @@ impl<R: Read> Read for ZstdReader<'_, R> {
     }
 }
 
+/// A framed codec's decoding half: fills `block` with the next decoded block, false at a clean end.
+pub trait Blocks {
+    fn next_block(&mut self, block: &mut Vec<u8>) -> io::Result<bool>;
+}
+
+/// `Read` over a [`Blocks`] decoder, holding one decoded block at a time. After an error the stream
+/// stays ended: a reader never resumes in the middle of a broken frame.
+pub struct BlockReader<B> {
+    blocks: B,
+    block: Vec<u8>,
+    pos: usize,
+    done: bool,
+}
+
+impl<B: Blocks> BlockReader<B> {
+    fn with(blocks: B) -> Self {
+        BlockReader { blocks, block: Vec::new(), pos: 0, done: false }
+    }
+}
+
+impl<B: Blocks> Read for BlockReader<B> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.pos >= self.block.len() {
+            if self.done || !self.blocks.next_block(&mut self.block).inspect_err(|_| self.done = true)? {
+                self.done = true;
+                return Ok(0);
+            }
+            self.pos = 0;
+        }
+        let n = buf.len().min(self.block.len() - self.pos);
+        buf[..n].copy_from_slice(&self.block[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
 /// Fill `buf` completely, or report how many bytes were available before the end of the stream.
 pub(crate) fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut got = 0;

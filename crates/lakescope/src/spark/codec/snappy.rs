@@ -5,38 +5,30 @@
 
 use std::io::{self, Read};
 
-use super::{corrupt, read_full, truncated};
+use super::{BlockReader, Blocks, corrupt, read_full, truncated};
 
 const MAGIC: &[u8; 8] = b"\x82SNAPPY\x00";
 const HEADER_LEN: usize = 16;
 /// Far above snappy-java's block sizes (32 KiB default): a larger length means the stream is broken.
 const MAX_BLOCK: usize = 64 << 20;
 
-pub struct SnappyJavaReader<R: Read> {
-    inner: R,
-    decoder: snap::raw::Decoder,
-    block: Vec<u8>,
-    pos: usize,
-    compressed: Vec<u8>,
-    offset: u64,
-    started: bool,
-    done: bool,
-}
+pub type SnappyJavaReader<R> = BlockReader<SnappyBlocks<R>>;
 
 impl<R: Read> SnappyJavaReader<R> {
     pub fn new(inner: R) -> Self {
-        SnappyJavaReader {
-            inner,
-            decoder: snap::raw::Decoder::new(),
-            block: Vec::new(),
-            pos: 0,
-            compressed: Vec::new(),
-            offset: 0,
-            started: false,
-            done: false,
-        }
+        BlockReader::with(SnappyBlocks { inner, decoder: snap::raw::Decoder::new(), compressed: Vec::new(), offset: 0, started: false })
     }
+}
 
+pub struct SnappyBlocks<R> {
+    inner: R,
+    decoder: snap::raw::Decoder,
+    compressed: Vec<u8>,
+    offset: u64,
+    started: bool,
+}
+
+impl<R: Read> SnappyBlocks<R> {
     fn read_header(&mut self, first4: Option<[u8; 4]>) -> io::Result<()> {
         let mut header = [0u8; HEADER_LEN];
         let start = match first4 {
@@ -57,7 +49,10 @@ impl<R: Read> SnappyJavaReader<R> {
         Ok(())
     }
 
-    fn next_block(&mut self) -> io::Result<bool> {
+}
+
+impl<R: Read> Blocks for SnappyBlocks<R> {
+    fn next_block(&mut self, block: &mut Vec<u8>) -> io::Result<bool> {
         if !self.started {
             self.started = true;
             let mut probe = [0u8; 1];
@@ -101,28 +96,14 @@ impl<R: Read> SnappyJavaReader<R> {
             if dlen > MAX_BLOCK {
                 return Err(corrupt(format!("snappy block at byte {at} claims {dlen} bytes")));
             }
-            self.block.resize(dlen, 0);
+            block.resize(dlen, 0);
             self.decoder
-                .decompress(&self.compressed, &mut self.block)
+                .decompress(&self.compressed, block)
                 .map_err(|e| corrupt(format!("snappy block at byte {at}: {e}")))?;
-            self.pos = 0;
             if dlen > 0 {
                 return Ok(true);
             }
         }
-    }
-}
-
-impl<R: Read> Read for SnappyJavaReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.pos >= self.block.len() && (self.done || !self.next_block().inspect_err(|_| self.done = true)?) {
-            self.done = true;
-            return Ok(0);
-        }
-        let n = buf.len().min(self.block.len() - self.pos);
-        buf[..n].copy_from_slice(&self.block[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
     }
 }
 
