@@ -15,6 +15,8 @@ client; moto accepts any. Commands (ENDPOINT is http://127.0.0.1:<port>):
   write-iceberg ENDPOINT S3URI CATALOG_DB
                                  a small Iceberg table written by pyiceberg's S3 FileIO (SQL catalog in a
                                  local SQLite file, warehouse on S3, two appends), and pyiceberg's numbers
+  record ENDPOINT start|stop     moto's request recorder on or off (it records every request it serves)
+  recorded ENDPOINT BUCKET       the recorded requests to BUCKET: [{"method","path"}], bodies left out
 """
 
 import json
@@ -73,6 +75,11 @@ def tally(items, depth):
 
 
 def serve():
+    import tempfile
+
+    # The recorder (off until `record start`) appends to this file; by default it would be the cwd.
+    rec = tempfile.NamedTemporaryFile(prefix="moto-recording-", delete=False)
+    os.environ["MOTO_RECORDER_FILEPATH"] = rec.name
     from moto.server import ThreadedMotoServer
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -202,6 +209,29 @@ def write_iceberg(endpoint, uri, catalog_db):
     })
 
 
+def record(endpoint, action):
+    import requests
+
+    requests.post(f"{endpoint}/moto-api/recorder/{action}-recording", timeout=30).raise_for_status()
+    out({"recording": action == "start"})
+
+
+def recorded(endpoint, bucket):
+    import requests
+
+    r = requests.get(f"{endpoint}/moto-api/recorder/download-recording", timeout=60)
+    r.raise_for_status()
+    found = []
+    for line in r.text.splitlines():
+        entry = json.loads(line)
+        u = urlparse(entry["url"])
+        host_bucket = u.hostname.split(".")[0] if u.hostname and u.hostname.count(".") and not u.hostname[0].isdigit() else None
+        path_bucket = u.path.lstrip("/").split("/")[0]
+        if bucket in (host_bucket, path_bucket):
+            found.append({"method": entry["method"], "path": u.path + (f"?{u.query}" if u.query else "")})
+    out(found)
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "serve":
@@ -216,6 +246,10 @@ def main():
         write_delta(*args)
     elif cmd == "write-iceberg":
         write_iceberg(*args)
+    elif cmd == "record":
+        record(*args)
+    elif cmd == "recorded":
+        recorded(*args)
     else:
         sys.exit(f"unknown command {cmd}")
     sys.stdout.flush()

@@ -1,5 +1,6 @@
 //! Tables and Spark logs on S3 read the same as their local copies (and as the writers' own readers
-//! report), and a full browse leaves every object and ETag in the bucket as it was.
+//! report), and a full browse leaves every object and ETag in the bucket as it was, having sent the
+//! server nothing but reads (moto's request recorder lists every request it served).
 
 use serde_json::Value;
 
@@ -28,6 +29,9 @@ const DEMO_TABLES: &[&str] = &["delta/ods/ods_customers", "delta/fact/fact_payme
 fn demo_tables_on_s3_equal_their_local_copies_and_browsing_changes_nothing() {
     let m = upload_demo();
     let before = m.py("list", &[DEMO_URI, "0"])["etags"].clone();
+    // Every request to the demo's bucket from here on is Lakescope's (the upload is done, and no other
+    // test writes to this bucket).
+    m.py("record", &["start"]);
 
     // Endpoint options from a sources file; only the credentials come from the environment.
     let dir = tempfile::tempdir().unwrap();
@@ -94,6 +98,16 @@ fn demo_tables_on_s3_equal_their_local_copies_and_browsing_changes_nothing() {
         creds(&["--sources", s, "history", &qualified]);
     }
     creds(&["--sources", s, "du", &format!("{DEMO_URI}/delta"), "--depth", "3"]);
+    creds(&["--sources", s, "findings", "--as-of", AS_OF]);
+    creds(&["--sources", s, "sample", "delta.fact.fact_payments"]);
+
+    m.py("record", &["stop"]);
+    let bucket = DEMO_URI.trim_start_matches("s3://").split('/').next().unwrap();
+    let requests = m.py("recorded", &[bucket]);
+    let requests = requests.as_array().unwrap();
+    assert!(requests.len() > 50, "the browse reached the server: {} requests recorded", requests.len());
+    let writes: Vec<&Value> = requests.iter().filter(|r| !matches!(r["method"].as_str(), Some("GET" | "HEAD"))).collect();
+    assert!(writes.is_empty(), "Lakescope sent the bucket {} requests that are not reads: {writes:?}", writes.len());
 
     let after = m.py("list", &[DEMO_URI, "0"])["etags"].clone();
     assert_eq!(before, after, "a full browse must not add, remove or rewrite any object");
