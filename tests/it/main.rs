@@ -22,6 +22,7 @@ mod objstore;
 mod orphans_small_files;
 mod parquet_truth;
 mod s3;
+mod secrets;
 mod spark;
 mod tablepage;
 mod trainer;
