@@ -41,7 +41,7 @@ fn collect_and_kill(sources: &str, store: &str, after: usize) {
 
 /// The store is consistent: each run's counters equal the snapshot rows it wrote (they are written in
 /// one transaction per table), and no table has two snapshots for one day and version.
-fn assert_consistent(sources: &str, store: &str) -> (Vec<Value>, Vec<Value>) {
+pub(crate) fn assert_consistent(sources: &str, store: &str) -> (Vec<Value>, Vec<Value>) {
     let snaps = cli_json(&with_store(sources, store, &["snapshots"]));
     let snaps = snaps.as_array().unwrap().clone();
     let runs = cli_json(&with_store(sources, store, &["snapshots", "--runs"]));

@@ -6,6 +6,7 @@ mod support;
 
 mod cli_contract;
 mod collect;
+mod collect_kill;
 mod cost;
 mod delta_truth;
 mod delta_unity;
