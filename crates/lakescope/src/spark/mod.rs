@@ -10,10 +10,12 @@ pub mod codec;
 pub mod cost;
 pub mod events;
 pub mod history_server;
+pub mod remembered;
 pub mod source;
 pub mod summary;
 pub mod workspace;
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::cancel::CancelToken;
@@ -21,7 +23,12 @@ use crate::error::{Error, Result, ResultExt};
 use crate::model::AppSummary;
 
 pub use cost::Prices;
+pub use remembered::ReadLogs;
 pub use summary::Summarizer;
+
+/// Remote logs being fetched and decoded at once: each worker mostly waits on ranged GETs, so more
+/// than the cores, but bounded (a prefix of thousands of logs must not open thousands of requests).
+const REMOTE_READS: usize = 8;
 
 /// Read one application's log (all its files, in order) into a summary. Blocking: call it from a
 /// blocking thread (remote files are fetched through the current tokio runtime).
@@ -58,6 +65,19 @@ pub async fn read_input_with(
     cancel: &CancelToken,
     store_options: &std::collections::BTreeMap<String, String>,
 ) -> Result<Vec<Result<AppSummary>>> {
+    read_input_remembering(input, prices, cancel, store_options, None).await
+}
+
+/// [`read_input_with`], answering the logs `remembered` has read before (unchanged since) without
+/// decoding them again, and remembering the ones it decodes. `remembered` must only ever be used with
+/// the same `prices` (summaries carry dollars).
+pub async fn read_input_remembering(
+    input: &str,
+    prices: &Prices,
+    cancel: &CancelToken,
+    store_options: &std::collections::BTreeMap<String, String>,
+    remembered: Option<Arc<ReadLogs>>,
+) -> Result<Vec<Result<AppSummary>>> {
     if is_history_server(input) {
         return history_server::read(input, prices, cancel).await;
     }
@@ -67,25 +87,42 @@ pub async fn read_input_with(
         _ = cancel.cancelled() => return Err(stopped()),
         entries = source::discover_with(input, store_options) => entries?,
     };
-    // Applications are independent: summarise them on all cores (each in bounded memory), keep order.
+    let mut out = Vec::with_capacity(entries.len());
+    let mut todo = Vec::new();
+    for (i, entry) in entries.into_iter().enumerate() {
+        match remembered.as_ref().and_then(|r| r.get(&entry)) {
+            Some(app) => out.push((i, Ok(app))),
+            None => todo.push((i, entry)),
+        }
+    }
+    // Applications are independent: summarise them side by side (each in bounded memory), keep order.
+    // Local logs keep a core busy each; remote ones mostly wait on the network.
     let prices = *prices;
-    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(entries.len().max(1));
-    let queue = std::sync::Arc::new(std::sync::Mutex::new(entries.into_iter().enumerate().collect::<Vec<_>>()));
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let remote = todo.iter().any(|(_, e)| e.files.iter().any(|f| f.location.local_path().is_none()));
+    let workers = if remote { cores.max(REMOTE_READS) } else { cores }.min(todo.len().max(1));
+    let queue = Arc::new(std::sync::Mutex::new(todo));
     let mut tasks = Vec::with_capacity(workers);
     for _ in 0..workers {
-        let (queue, handle, cancel) = (queue.clone(), tokio::runtime::Handle::current(), cancel.clone());
+        let (queue, handle, cancel, remembered) = (queue.clone(), tokio::runtime::Handle::current(), cancel.clone(), remembered.clone());
         tasks.push(tokio::task::spawn_blocking(move || {
             let _guard = handle.enter();
             let mut done = Vec::new();
             while !cancel.is_cancelled() {
                 let next = queue.lock().map(|mut q| q.pop()).unwrap_or(None);
                 let Some((i, entry)) = next else { break };
-                done.push((i, summarize_entry(&entry, &prices)));
+                let summary = summarize_entry(&entry, &prices);
+                if let Some(r) = &remembered {
+                    r.count_decoded();
+                    if let Ok(app) = &summary {
+                        r.put(&entry, app);
+                    }
+                }
+                done.push((i, summary));
             }
             done
         }));
     }
-    let mut out = Vec::new();
     for t in tasks {
         out.extend(t.await.map_err(Error::from)?);
     }

@@ -111,6 +111,8 @@ pub struct SparkWorkspace {
     inputs: Mutex<Vec<String>>,
     file_error: Mutex<Option<ErrorReport>>,
     cache: tokio::sync::Mutex<HashMap<String, Arc<SparkApps>>>,
+    /// Every log decoded so far: a refresh decodes only new and changed logs.
+    read_logs: Arc<crate::spark::ReadLogs>,
     /// Inputs being read now, each with the token that stops its read (the page's Cancel button).
     loading: Mutex<HashMap<String, CancelToken>>,
 }
@@ -134,6 +136,7 @@ impl SparkWorkspace {
             inputs: Mutex::new(inputs),
             file_error: Mutex::new(error),
             cache: tokio::sync::Mutex::new(HashMap::new()),
+            read_logs: Default::default(),
             loading: Mutex::new(HashMap::new()),
         }
     }
@@ -181,7 +184,8 @@ impl SparkWorkspace {
         Ok(input)
     }
 
-    /// Forget what was read; the next overview re-reads every input.
+    /// Forget the inputs' listings; the next overview lists every input again and decodes the logs that
+    /// are new or changed (the others are answered from what was read).
     pub async fn refresh(&self) {
         self.cache.lock().await.clear();
     }
@@ -194,13 +198,18 @@ impl SparkWorkspace {
         if let Ok(mut l) = self.loading.lock() {
             l.insert(input.to_string(), cancel.clone());
         }
-        let got = Arc::new(crate::Lakescope::spark_apps_cancellable(&[input.to_string()], &self.prices, &cancel).await);
+        let got = Arc::new(crate::Lakescope::spark_apps_remembering(&[input.to_string()], &self.prices, &cancel, &self.read_logs).await);
         if let Ok(mut l) = self.loading.lock() {
             l.remove(input);
         }
         // A cancelled read is remembered like any failure: the input shows "cancelled" until Refresh.
         self.cache.lock().await.insert(input.to_string(), got.clone());
         got
+    }
+
+    /// (logs decoded, logs answered from what was read) since the workspace opened.
+    pub fn read_counts(&self) -> (u64, u64) {
+        self.read_logs.counts()
     }
 
     /// Inputs being read right now.

@@ -212,3 +212,44 @@ async fn cancel_stops_a_slow_history_server_and_the_input_says_cancelled() {
     assert!(local.apps > 0 && local.errors.is_empty(), "the other input still reads: {local:?}");
     assert_eq!(w.cancel(None), 0, "nothing is being read any more");
 }
+
+#[tokio::test]
+async fn a_refresh_decodes_only_new_and_changed_logs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("logs");
+    std::fs::create_dir_all(&dir).unwrap();
+    let copy = |from: &str| {
+        for e in std::fs::read_dir(bundled_demo_logs().join(from)).unwrap().flatten() {
+            if e.path().is_file() {
+                std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+            }
+        }
+    };
+    copy("codecs");
+    let w = ws(tmp.path());
+    let input = dir.display().to_string();
+    w.add(&input).unwrap();
+    let first = w.overview().await;
+    assert_eq!((first.apps.len(), w.read_counts()), (5, (5, 0)), "{:?}", first.inputs);
+
+    // Nothing changed: the refresh lists again and decodes nothing, with the same answers.
+    w.refresh().await;
+    let again = w.overview().await;
+    assert_eq!(w.read_counts(), (5, 5));
+    assert_eq!(serde_json::to_value(&again.apps).unwrap(), serde_json::to_value(&first.apps).unwrap());
+
+    // A new (rolled) application, and one log that grew as a running one's does: only those two.
+    let rolled = bundled_demo_logs().join("overallocated/eventlog_v2_app-20261201102003-0000");
+    std::fs::create_dir_all(dir.join(rolled.file_name().unwrap())).unwrap();
+    for e in std::fs::read_dir(&rolled).unwrap().flatten() {
+        std::fs::copy(e.path(), dir.join(rolled.file_name().unwrap()).join(e.file_name())).unwrap();
+    }
+    let plain = dir.join("app-20261201102939-0000");
+    let mut grown = std::fs::read(&plain).unwrap();
+    grown.extend_from_slice(b"\n");
+    std::fs::write(&plain, grown).unwrap();
+    w.refresh().await;
+    let third = w.overview().await;
+    assert_eq!(third.apps.len(), 6);
+    assert_eq!(w.read_counts(), (7, 9), "two logs decoded, four answered from what was read");
+}

@@ -20,6 +20,8 @@ pub struct LogFile {
     pub location: Location,
     pub name: String,
     pub size: u64,
+    /// As the listing reports it (0 when unknown): with the size, what tells a changed file.
+    pub modified_ms: i64,
     pub codec: Codec,
 }
 
@@ -37,6 +39,16 @@ pub struct LogEntry {
 impl LogEntry {
     pub fn compressed_bytes(&self) -> u64 {
         self.files.iter().map(|f| f.size).sum()
+    }
+
+    /// What the listing says about the log's files: equal signatures mean the same bytes to read
+    /// (logs are appended to or rolled, never rewritten in place at the same size and time).
+    pub fn signature(&self) -> String {
+        let mut sig = format!("{}|{}", self.display, self.marked_in_progress);
+        for f in &self.files {
+            sig.push_str(&format!("|{}:{}:{}", f.name, f.size, f.modified_ms));
+        }
+        sig
     }
 }
 
@@ -74,7 +86,7 @@ pub async fn discover_with(input: &str, options: &std::collections::BTreeMap<Str
     };
     if let Some(size) = file_size {
         let name = loc.url().path_segments().and_then(|mut s| s.next_back()).unwrap_or(input).to_string();
-        return Ok(vec![single(loc.clone(), &name, size)]);
+        return Ok(vec![single(loc.clone(), &name, size, 0)]);
     }
     if !is_dir {
         return Err(Error::not_found(format!("{input}: no such event log file or directory")));
@@ -89,7 +101,7 @@ pub async fn discover_with(input: &str, options: &std::collections::BTreeMap<Str
         out.push(rolled(&loc.join(d)).await?);
     }
     for f in files.iter().filter(|f| !hidden(&f.path)) {
-        out.push(single(loc.join(&f.path), &f.path, f.size));
+        out.push(single(loc.join(&f.path), &f.path, f.size, f.last_modified_ms));
     }
     out.sort_by(|a, b| a.display.cmp(&b.display));
     if out.is_empty() {
@@ -98,11 +110,11 @@ pub async fn discover_with(input: &str, options: &std::collections::BTreeMap<Str
     Ok(out)
 }
 
-fn single(location: Location, name: &str, size: u64) -> LogEntry {
+fn single(location: Location, name: &str, size: u64, modified_ms: i64) -> LogEntry {
     let display = location.display();
     LogEntry {
         display,
-        files: vec![LogFile { codec: Codec::from_file_name(name), location, name: name.to_string(), size }],
+        files: vec![LogFile { codec: Codec::from_file_name(name), location, name: name.to_string(), size, modified_ms }],
         rolled: false,
         marked_in_progress: name.ends_with(".inprogress"),
     }
@@ -123,7 +135,12 @@ async fn list_dir(loc: &Location) -> Result<(Vec<String>, Vec<FileEntry>)> {
             if meta.is_dir() {
                 dirs.push(name);
             } else if meta.is_file() {
-                files.push(FileEntry { path: name, size: meta.len(), last_modified_ms: 0 });
+                let modified_ms = meta
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_millis() as i64);
+                files.push(FileEntry { path: name, size: meta.len(), last_modified_ms: modified_ms });
             }
         }
         dirs.sort();
@@ -146,7 +163,13 @@ async fn rolled(dir: &Location) -> Result<LogEntry> {
         display: dir.display(),
         files: events
             .into_iter()
-            .map(|(_, f)| LogFile { location: dir.join(&f.path), name: f.path.clone(), size: f.size, codec: Codec::from_file_name(&f.path) })
+            .map(|(_, f)| LogFile {
+                location: dir.join(&f.path),
+                name: f.path.clone(),
+                size: f.size,
+                modified_ms: f.last_modified_ms,
+                codec: Codec::from_file_name(&f.path),
+            })
             .collect(),
         rolled: true,
         marked_in_progress,
