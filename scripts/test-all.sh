@@ -70,4 +70,9 @@ if [ -x tests/e2e/run.sh ]; then
   tests/e2e/run.sh
 fi
 
+if [ -x tests/e2e/install.sh ]; then
+  step "install test: package the debug build as a .deb, dpkg -i, drive the installed app, dpkg -r"
+  tests/e2e/install.sh
+fi
+
 step "all tests passed"

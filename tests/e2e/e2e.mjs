@@ -43,6 +43,7 @@ import { scenarioLearn } from "./learn.mjs";
 import { scenarioLearnMaintenance } from "./learn_maintenance.mjs";
 import { scenarioOverview } from "./overview.mjs";
 import { scenarioSpark } from "./spark.mjs";
+import { scenarioInstalled } from "./installed.mjs";
 import { scenarioTrainer } from "./trainer.mjs";
 
 // ---------------------------------------------------------------------------------------------------
@@ -339,6 +340,7 @@ const SCENARIOS = {
   overview: scenarioOverview,
   "learn-maintenance": scenarioLearnMaintenance,
   trainer: scenarioTrainer,
+  installed: scenarioInstalled, // only with the .deb installed: tests/e2e/install.sh
 };
 const wanted = (process.env.E2E_SCENARIOS || "demo,lake,nosources,coldstart,spark,learn,overview,learn-maintenance,trainer").split(",").map((s) => s.trim()).filter(Boolean);
 mkdirSync(OUT, { recursive: true });
