@@ -6,6 +6,7 @@ mod support;
 
 mod cli_contract;
 mod collect;
+mod corpus;
 mod cost;
 mod delta_truth;
 mod delta_unity;
