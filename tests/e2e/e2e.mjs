@@ -22,6 +22,7 @@
 //   trainer  trainer mode: start a class, join it, send progress after a step, import the folder (with a
 //         corrupt file and another class's file), CSV/JSON exports against `lakescope tutorials
 //         class-report`, the presenter view by keys, reset of the demo with Cancel and Confirm (trainer.mjs).
+//   installed  (not by default) the app and CLI the .deb installed: tests/e2e/install.sh (installed.mjs).
 // Screenshots go to target/e2e/*.png; timings (cold start to first painted table list) are printed.
 
 import { execFileSync } from "node:child_process";

@@ -56,7 +56,7 @@ desktop=$(printf '%s\n' "${files[@]}" | grep '^/usr/share/applications/.*\.deskt
   || fail "no desktop entry in $pkg"
 desktop-file-validate "$desktop" || fail "$desktop does not validate"
 for key in "Name=Lakescope" "Exec=lakescope-app" "Categories=Development;" "Comment=" "Icon=lakescope-app" "Type=Application"; do
-  grep -q "^$key" "$desktop" || fail "$desktop has no $key line:\n$(cat "$desktop")"
+  grep -q "^$key" "$desktop" || fail "$desktop has no $key line: $(tr "\n" " " < "$desktop")"
 done
 icon=/usr/share/icons/hicolor/128x128/apps/lakescope-app.png
 [ -s "$icon" ] || fail "no icon at $icon; installed: $(printf '%s\n' "${files[@]}" | grep icons)"
