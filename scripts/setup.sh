@@ -18,7 +18,8 @@ if [ "$mode" != "--tools" ]; then
 apt_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libsoup-3.0-dev
   build-essential pkg-config libssl-dev libxdo-dev file xvfb webkit2gtk-driver imagemagick
   openjdk-17-jre-headless  # Java 17: Spark and its History Server in the Spark tests
-  postgresql mariadb-server)  # backing databases of the Hive Metastore tests (scripts/databases.sh)
+  postgresql mariadb-server  # backing databases of the Hive Metastore tests (scripts/databases.sh)
+  desktop-file-utils x11-utils)  # the .deb install test: validate the desktop entry, find the X window
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

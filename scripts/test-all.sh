@@ -96,4 +96,9 @@ if [ -n "$e2e_pid" ]; then
   fi
 fi
 
+if [ -x tests/e2e/install.sh ]; then
+  step "install test: package the debug build as a .deb, dpkg -i, drive the installed app, dpkg -r"
+  tests/e2e/install.sh
+fi
+
 step "all tests passed"

@@ -22,6 +22,7 @@
 //   trainer  trainer mode: start a class, join it, send progress after a step, import the folder (with a
 //         corrupt file and another class's file), CSV/JSON exports against `lakescope tutorials
 //         class-report`, the presenter view by keys, reset of the demo with Cancel and Confirm (trainer.mjs).
+//   installed  (not by default) the app and CLI the .deb installed: tests/e2e/install.sh (installed.mjs).
 // Screenshots go to target/e2e/*.png; timings (cold start to first painted table list) are printed.
 
 import { execFileSync } from "node:child_process";
@@ -43,6 +44,7 @@ import { scenarioLearn } from "./learn.mjs";
 import { scenarioLearnMaintenance } from "./learn_maintenance.mjs";
 import { scenarioOverview } from "./overview.mjs";
 import { scenarioSpark } from "./spark.mjs";
+import { scenarioInstalled } from "./installed.mjs";
 import { scenarioTrainer } from "./trainer.mjs";
 
 // ---------------------------------------------------------------------------------------------------
@@ -339,6 +341,7 @@ const SCENARIOS = {
   overview: scenarioOverview,
   "learn-maintenance": scenarioLearnMaintenance,
   trainer: scenarioTrainer,
+  installed: scenarioInstalled, // only with the .deb installed: tests/e2e/install.sh
 };
 const wanted = (process.env.E2E_SCENARIOS || "demo,lake,nosources,coldstart,spark,learn,overview,learn-maintenance,trainer").split(",").map((s) => s.trim()).filter(Boolean);
 mkdirSync(OUT, { recursive: true });

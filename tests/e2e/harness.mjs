@@ -10,8 +10,10 @@ import { sleep, WebDriver } from "./webdriver.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const OUT = path.join(ROOT, "target/e2e");
-export const APP = path.join(ROOT, "target/debug/lakescope-app");
-export const CLI = path.join(ROOT, "target/debug/lakescope");
+// LAKESCOPE_APP / LAKESCOPE_CLI point the E2E at other binaries: tests/e2e/install.sh drives the ones the
+// .deb installed.
+export const APP = process.env.LAKESCOPE_APP || path.join(ROOT, "target/debug/lakescope-app");
+export const CLI = process.env.LAKESCOPE_CLI || path.join(ROOT, "target/debug/lakescope");
 export const PY = process.env.LAKESCOPE_PYTHON || path.join(ROOT, ".venv/bin/python");
 export const ANCHOR = "2026-11-30";
 export const timings = [];
