@@ -19,4 +19,4 @@ is_prefix: boolean, bytes: number, objects: number,
 /**
  * The newest object's modification time below this child (epoch ms).
  */
-last_modified_ms: bigint, };
+last_modified_ms: number, };

@@ -43,6 +43,7 @@ pub struct PrefixEntry {
     #[ts(type = "number")]
     pub objects: u64,
     /// The newest object's modification time below this child (epoch ms).
+    #[ts(type = "number")]
     pub last_modified_ms: i64,
 }
 
