@@ -23,6 +23,7 @@ mod orphans_small_files;
 mod parquet_truth;
 mod s3;
 mod spark;
+mod storage_browse;
 mod tablepage;
 mod trainer;
 mod tutorials;

@@ -3,7 +3,7 @@
 //! unreachable endpoints, cancellation, and tables and Spark logs read from S3 equal to their local
 //! copies.
 
-mod moto;
+pub(crate) mod moto;
 mod tables;
 
 use std::collections::BTreeMap;
