@@ -19,12 +19,15 @@ use crate::commands::{engine, report};
 
 type Reply<T> = Result<T, ErrorReport>;
 
-/// Listings under way: their cancel token and the running totals the engine last reported.
+/// A listing under way: its cancel token and the running totals the engine last reported.
+type Job = (CancelToken, Arc<Mutex<DuProgress>>);
+
+/// The listings under way, by the job id the UI gave them.
 #[derive(Default)]
-pub struct StorageJobs(Mutex<HashMap<u32, (CancelToken, Arc<Mutex<DuProgress>>)>>);
+pub struct StorageJobs(Mutex<HashMap<u32, Job>>);
 
 impl StorageJobs {
-    fn start(&self, job: u32) -> (CancelToken, Arc<Mutex<DuProgress>>) {
+    fn start(&self, job: u32) -> Job {
         let entry = (CancelToken::new(), Arc::new(Mutex::new(DuProgress::default())));
         self.0.lock().expect("jobs lock").insert(job, entry.clone());
         entry
