@@ -56,6 +56,13 @@ fn main() {
         "lookup_refresh",
         // The Overview page's Naming section (src/naming.rs).
         "naming_lint",
+        // Stop a lookup index refresh (src/lookup.rs).
+        "lookup_cancel",
+        // The Storage page and the sources' test connection (src/storage.rs).
+        "storage_list",
+        "storage_progress",
+        "storage_cancel",
+        "source_check",
     ];
     let manifest = tauri_build::AppManifest::new().commands(commands);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build script");

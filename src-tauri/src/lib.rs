@@ -10,6 +10,7 @@ mod overview;
 mod lookup;
 mod naming;
 mod spark;
+mod storage;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -35,6 +36,8 @@ pub struct AppState {
     learn: tokio::sync::OnceCell<lakescope::tutorials::Learn>,
     /// Ctrl+K's index and its background refresh.
     lookup: lookup::LookupState,
+    /// The Storage page's listings under way (see `storage.rs`).
+    storage: storage::StorageJobs,
 }
 
 impl AppState {
@@ -55,6 +58,7 @@ impl AppState {
             spark,
             learn: Default::default(),
             lookup: Default::default(),
+            storage: Default::default(),
         }
     }
 
@@ -154,6 +158,11 @@ pub fn run() {
             lookup::lookup_status,
             lookup::lookup_refresh,
             naming::naming_lint,
+            lookup::lookup_cancel,
+            storage::storage_list,
+            storage::storage_progress,
+            storage::storage_cancel,
+            storage::source_check,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lakescope window");

@@ -144,3 +144,17 @@ pub async fn lookup_refresh(app: AppHandle, state: State<'_, AppState>) -> Reply
     });
     Ok(state.lookup.status())
 }
+
+/// Stop the refresh under way (false when none runs). The refresh ends with a Cancelled error in the
+/// status; rows it already wrote are current, the rest keep their previous values, and the loaded index
+/// stays as it was, so search goes on working.
+#[tauri::command]
+pub fn lookup_cancel(state: State<'_, AppState>) -> bool {
+    match state.lookup.cancel.lock().expect("cancel lock").as_ref() {
+        Some(token) => {
+            token.cancel();
+            true
+        }
+        None => false,
+    }
+}

@@ -46,6 +46,7 @@ import { scenarioOverview } from "./overview.mjs";
 import { scenarioSpark } from "./spark.mjs";
 import { scenarioInstalled } from "./installed.mjs";
 import { scenarioTrainer } from "./trainer.mjs";
+import { checkSourceChecks, checkStoragePage, hangingS3Env, hangingServer } from "./storage.mjs";
 
 // ---------------------------------------------------------------------------------------------------
 // scenarios
@@ -170,11 +171,15 @@ async function scenarioLake() {
 
   const home = path.join(OUT, "home-lake");
   rmSync(home, { recursive: true, force: true });
+  // S3 goes to a server that never answers, so the Storage page's Cancel has a listing to stop.
+  const hang = await hangingServer();
+  try {
   await withApp({
     LAKESCOPE_SOURCES: sources,
     XDG_CONFIG_HOME: path.join(home, "config"),
     XDG_DATA_HOME: path.join(home, "data"),
     XDG_CACHE_HOME: path.join(home, "cache"),
+    ...hangingS3Env(hang),
   }, scenario, async (wd) => {
     await launch(wd, scenario);
     const rows = await wd.exec(`return document.querySelectorAll('[data-testid="table-row"]').length;`);
@@ -253,9 +258,18 @@ async function scenarioLake() {
       "settings",
     );
     assertEq(origin, "explicit", "sources origin with LAKESCOPE_SOURCES");
+    // The catalog database of "broken" does not exist: its check says NotFound; "hive" answers.
+    await checkSourceChecks(wd, "hive", "broken", "NotFound");
     await shot(wd, scenario, "dark-settings");
     await checkCsp(wd, scenario);
+
+    // Storage: a table directory of this lake, against `lakescope du`; Cancel of a hanging listing.
+    const loc = listed.find((t) => t.source + "." + t.namespace + "." + t.name === target).location.replace(/^file:\/\//, "");
+    await checkStoragePage(wd, scenario, loc);
   });
+  } finally {
+    hang.close();
+  }
 }
 
 /** A sources file that is not there: the window says so and offers Retry instead of an empty list. */

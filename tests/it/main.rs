@@ -26,6 +26,7 @@ mod parquet_truth;
 mod s3;
 mod secrets;
 mod spark;
+mod storage_browse;
 mod tablepage;
 mod trainer;
 mod tutorials;

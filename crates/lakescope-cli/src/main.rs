@@ -12,6 +12,7 @@ macro_rules! outln {
     }};
 }
 
+mod check;
 mod du;
 mod human;
 mod lookup;
@@ -87,6 +88,8 @@ enum Command {
     },
     /// The SELECT and the CREATE TABLE (Spark SQL) for a table.
     Ddl { target: String },
+    /// Test a configured source with one cheap read-only call; fails with the kind of what failed.
+    Check { source: String },
     /// Objects and bytes under a location (local path, s3://, gs://, az://), per child prefix.
     Du {
         uri: String,
@@ -295,6 +298,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Chart { target: None, .. } => Err(Error::invalid("`chart size`, `chart cost` and `chart memory` need a table or event log")),
         Command::Index => lookup::index(globals).await,
+        Command::Check { source } => check::run(&source, globals).await,
         Command::Search(args) => lookup::search(args, globals).await,
         Command::LintNames(args) => naming::run(args, globals).await,
         Command::Bench(BenchCommand::Search { tables, runs }) => lookup::bench(tables, runs, cli.json).await,

@@ -7,7 +7,9 @@ import type { ChartOptions } from "../bindings/ChartOptions";
 import type { ClassMembership } from "../bindings/ClassMembership";
 import type { ClassReport } from "../bindings/ClassReport";
 import type { Classroom } from "../bindings/Classroom";
+import type { ConnectionCheck } from "../bindings/ConnectionCheck";
 import type { DemoInfo } from "../bindings/DemoInfo";
+import type { DuProgress } from "../bindings/DuProgress";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import type { LearnOverview } from "../bindings/LearnOverview";
 import type { Mover } from "../bindings/Mover";
@@ -15,6 +17,7 @@ import type { NamingReport } from "../bindings/NamingReport";
 import type { Overview } from "../bindings/Overview";
 import type { Hit } from "../bindings/Hit";
 import type { IndexStatus } from "../bindings/IndexStatus";
+import type { PrefixListing } from "../bindings/PrefixListing";
 import type { SearchFilters } from "../bindings/SearchFilters";
 import type { SparkAppPage } from "../bindings/SparkAppPage";
 import type { SparkOverview } from "../bindings/SparkOverview";
@@ -92,6 +95,14 @@ export const api = {
   lookupRefresh: () => call<IndexStatus>("lookup_refresh"),
   // The Overview's Naming section (src-tauri/src/naming.rs): refreshes the index, then lints it.
   namingLint: () => call<NamingReport>("naming_lint"),
+  /** Stop the index refresh under way (false when none runs); the previous index stays searchable. */
+  lookupCancel: () => call<boolean>("lookup_cancel"),
+  // The Storage page and Settings' test connection (src-tauri/src/storage.rs).
+  /** One level of `target`'s prefix tree; `job` names it for `storageProgress` and `storageCancel`. */
+  storageList: (job: number, target: string) => call<PrefixListing>("storage_list", { job, target }),
+  storageProgress: (job: number) => call<DuProgress | null>("storage_progress", { job }),
+  storageCancel: (job: number) => call<boolean>("storage_cancel", { job }),
+  sourceCheck: (name: string) => call<ConnectionCheck>("source_check", { name }),
 };
 
 /** A data: URL for an engine-drawn SVG: shown through <img>, so nothing in it can run (CSP img-src data:). */

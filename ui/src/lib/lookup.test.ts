@@ -36,5 +36,8 @@ describe("lookup", () => {
     );
     expect(statusLine(idle)).toBe("10 tables indexed");
     expect(statusLine({ ...idle, error: { kind: "Io", message: "disk full" } })).toContain("disk full");
+    expect(statusLine({ ...idle, error: { kind: "Cancelled", message: "cancelled indexing after 2 of 10 tables" } })).toBe(
+      "Refresh cancelled · 10 tables in the index, as before",
+    );
   });
 });

@@ -44,6 +44,7 @@ export function statusLine(s: IndexStatus | null): string {
     const of = s.total > 0 ? ` ${s.done}/${s.total}` : "";
     return `Indexing${of}${s.current ? ` · ${s.current}` : ""}…`;
   }
+  if (s.error?.kind === "Cancelled") return `Refresh cancelled · ${s.tables} ${s.tables === 1 ? "table" : "tables"} in the index, as before`;
   if (s.error) return `Index not refreshed: ${s.error.message}`;
   const failed = s.last && s.last.errors.length > 0 ? ` · ${s.last.errors.length} could not be indexed` : "";
   return `${s.tables} ${s.tables === 1 ? "table" : "tables"} indexed${failed}`;

@@ -13,6 +13,8 @@ describe("route", () => {
     expect(parseRoute("#/learn")).toEqual({ view: "learn" });
     expect(routeHash({ view: "learn" })).toBe("#/learn");
     expect(parseRoute(routeHash({ view: "overview" }))).toEqual({ view: "overview" });
+    expect(routeHash({ view: "storage" })).toBe("#/storage");
+    expect(parseRoute("#/storage")).toEqual({ view: "storage" });
   });
   it("routes the trainer panel and the presenter view under #/learn", () => {
     expect(parseRoute("#/learn/trainer")).toEqual({ view: "trainer" });

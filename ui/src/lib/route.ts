@@ -10,6 +10,7 @@ export type Route =
   | { view: "trainer" }
   | { view: "present"; tutorial: string }
   | { view: "overview" }
+  | { view: "storage" }
   | { view: "spark"; input: string | null; app: string | null };
 
 export function parseRoute(hash: string): Route {
@@ -19,6 +20,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "learn" && parts[1] === "present" && parts[2]) return { view: "present", tutorial: parts[2] };
   if (parts[0] === "learn") return { view: "learn" };
   if (parts[0] === "overview") return { view: "overview" };
+  if (parts[0] === "storage") return { view: "storage" };
   if (parts[0] === "spark") {
     return parts[1] && parts[2] ? { view: "spark", input: parts[1], app: parts[2] } : { view: "spark", input: null, app: null };
   }
@@ -35,6 +37,7 @@ export function routeHash(r: Route): string {
   if (r.view === "trainer") return "#/learn/trainer";
   if (r.view === "present") return `#/learn/present/${encodeURIComponent(r.tutorial)}`;
   if (r.view === "overview") return "#/overview";
+  if (r.view === "storage") return "#/storage";
   if (r.view === "spark") {
     return r.input && r.app ? `#/spark/${encodeURIComponent(r.input)}/${encodeURIComponent(r.app)}` : "#/spark";
   }

@@ -231,6 +231,12 @@ impl Rest {
     }
 }
 
+/// Ask the server for its configuration (`GET /v1/config`, with the token if any): the cheapest call
+/// that proves it answers and accepts us (the sources UI's "test connection").
+pub(super) async fn ping(source: &SourceConfig) -> Result<()> {
+    Rest::connect(source).await.map(|_| ())
+}
+
 /// List the catalog's tables with each one's current metadata file, and the tables it cannot load.
 pub async fn list(source: &SourceConfig) -> Result<(Vec<CatalogEntry>, Vec<TableProblem>)> {
     let rest = Rest::connect(source).await?;

@@ -3,6 +3,7 @@
 //! Listing reads catalog databases and directory names only; it never opens a table's metadata, so a
 //! source with many tables lists quickly and one broken table cannot break the listing.
 
+pub mod check;
 pub mod hms;
 mod iceberg_rest;
 mod iceberg_sql;

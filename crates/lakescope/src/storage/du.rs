@@ -72,6 +72,8 @@ struct Tally<'a> {
     depth: usize,
     totals: DuProgress,
     children: BTreeMap<String, DuChild>,
+    /// The children that hold objects below them (a prefix or directory), as opposed to one object.
+    prefixes: std::collections::BTreeSet<String>,
     opts: &'a DuOptions,
     what: String,
 }
@@ -83,7 +85,12 @@ impl Tally<'_> {
         self.totals.bytes += f.size;
         if self.depth > 0 {
             let name = match f.path.match_indices('/').nth(self.depth - 1) {
-                Some((i, _)) => &f.path[..i],
+                Some((i, _)) => {
+                    if !self.prefixes.contains(&f.path[..i]) {
+                        self.prefixes.insert(f.path[..i].to_string());
+                    }
+                    &f.path[..i]
+                }
                 None => f.path.as_str(),
             };
             if !self.children.contains_key(name) {
@@ -107,26 +114,38 @@ impl Tally<'_> {
         }
     }
 
-    fn finish(self) -> DuReport {
+    fn finish(self) -> Tallied {
         self.report();
-        DuReport {
+        let report = DuReport {
             uri: self.what,
             total_bytes: self.totals.bytes,
             total_objects: self.totals.objects,
             children: self.children.into_values().collect(),
-        }
+        };
+        Tallied { report, prefixes: self.prefixes }
     }
+}
+
+/// A finished listing: the report, and which of its children are prefixes (hold objects below them).
+pub(super) struct Tallied {
+    pub report: DuReport,
+    pub prefixes: std::collections::BTreeSet<String>,
 }
 
 /// Count the objects and bytes under `loc`.
 pub async fn du(loc: &Location, opts: &DuOptions) -> Result<DuReport> {
+    Ok(tally(loc, opts).await?.report)
+}
+
+/// [`du`], also saying which children are prefixes rather than single objects.
+pub(super) async fn tally(loc: &Location, opts: &DuOptions) -> Result<Tallied> {
     let what = loc.display();
     if let Some(root) = loc.local_path() {
         let root = root.to_path_buf();
         let opts = opts.clone();
-        return tokio::task::spawn_blocking(move || -> Result<DuReport> {
+        return tokio::task::spawn_blocking(move || -> Result<Tallied> {
             opts.cancel.check(|| format!("listing {what}"))?;
-            let mut tally = Tally { depth: opts.depth, totals: Default::default(), children: BTreeMap::new(), opts: &opts, what };
+            let mut tally = Tally { depth: opts.depth, totals: Default::default(), children: BTreeMap::new(), prefixes: Default::default(), opts: &opts, what };
             super::local::visit(&root, &mut |f| tally.add(&f))?;
             Ok(tally.finish())
         })
@@ -134,7 +153,7 @@ pub async fn du(loc: &Location, opts: &DuOptions) -> Result<DuReport> {
     }
     let (store, prefix) = loc.remote().ok_or_else(|| Error::internal("a location is local or remote"))?;
     let base = prefix.as_ref().to_string();
-    let mut tally = Tally { depth: opts.depth, totals: Default::default(), children: BTreeMap::new(), opts, what };
+    let mut tally = Tally { depth: opts.depth, totals: Default::default(), children: BTreeMap::new(), prefixes: Default::default(), opts, what };
     opts.cancel.check(|| format!("listing {}", tally.what))?;
     let mut stream = store.list(if base.is_empty() { None } else { Some(prefix) });
     loop {

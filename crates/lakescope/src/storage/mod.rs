@@ -5,12 +5,15 @@
 //! directly because object_store's `LocalFileSystem` follows symlinks and skips some file names, and a
 //! storage breakdown must see every regular file exactly as `du` would.
 
+mod browse;
 mod du;
 mod facade;
 mod local;
 mod location;
 mod remote;
 
+pub use browse::{PrefixEntry, PrefixListing};
+pub(crate) use browse::probe;
 pub use du::{DuChild, DuOptions, DuProgress, DuReport};
 pub use location::{FileEntry, Location};
 

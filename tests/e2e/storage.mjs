@@ -1,0 +1,130 @@
+// Checks of the Storage page and of Settings' "Test connection", run inside the `lake` scenario (no
+// extra app launch): a table directory's listing shows exactly `lakescope du --depth 1`'s children and
+// totals; a prefix opens with Enter; Cancel on a listing of an endpoint that never answers stops it and
+// shows "cancelled"; a source's check says OK or the engine's error kind.
+
+import net from "node:net";
+import { KEY } from "./webdriver.mjs";
+import { assert, assertEq, cliJson, shot } from "./harness.mjs";
+
+/** A TCP server that accepts connections and never answers: a listing against it hangs until cancelled. */
+export function hangingServer() {
+  return new Promise((resolve, reject) => {
+    const sockets = new Set();
+    const s = net.createServer((sock) => {
+      sockets.add(sock);
+      sock.on("error", () => {});
+      sock.on("close", () => sockets.delete(sock));
+    });
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () =>
+      resolve({
+        port: s.address().port,
+        close: () => {
+          for (const sock of sockets) sock.destroy();
+          s.close();
+        },
+      }),
+    );
+  });
+}
+
+/** The app's environment that points S3 at `hang` (the scenario's sources are all local). */
+export function hangingS3Env(hang) {
+  return {
+    AWS_ENDPOINT: `http://127.0.0.1:${hang.port}`,
+    AWS_ALLOW_HTTP: "true",
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "e2e",
+    AWS_SECRET_ACCESS_KEY: "e2e",
+  };
+}
+
+async function listLocation(wd, location) {
+  await wd.exec(
+    `const i = document.querySelector('[data-testid="storage-location"]'); i.value = ''; i.dispatchEvent(new Event('input', { bubbles: true }));`,
+  );
+  await wd.type('[data-testid="storage-location"]', location);
+  await wd.keys(KEY.enter);
+}
+
+const summary = `const s = document.querySelector('[data-testid="storage-summary"]');
+  return s && s.dataset.location === arguments[0] && s.dataset.state !== "loading" &&
+    { state: s.dataset.state, objects: s.dataset.objects, bytes: s.dataset.bytes, text: s.textContent };`;
+
+/** The Storage page on `dir` (a table directory) equals `lakescope du <dir> --depth 1`; Cancel works. */
+export async function checkStoragePage(wd, scenario, dir) {
+  await wd.click('[data-testid="rail-storage"]');
+  await wd.waitFor('[data-testid="storage-page"]');
+  await listLocation(wd, dir);
+  const got = await wd.until(summary, `the listing of ${dir}`, 20000, dir);
+  assertEq(got.state, "ready", `listing state of ${dir} (${got.text})`);
+  const du = cliJson(["du", dir, "--depth", "1"]);
+  assertEq([Number(got.objects), Number(got.bytes)], [du.total_objects, du.total_bytes], "Storage page totals vs lakescope du");
+  const rows = await wd.exec(
+    `return [...document.querySelectorAll('[data-testid="storage-row"]')].map((r) => ({ name: r.dataset.name, objects: Number(r.dataset.objects), bytes: Number(r.dataset.bytes), prefix: r.dataset.prefix === "true" }));`,
+  );
+  assertEq(
+    rows.map(({ name, objects, bytes }) => ({ name, objects, bytes })),
+    du.children.map(({ name, objects, bytes }) => ({ name, objects, bytes })),
+    "Storage page rows vs lakescope du children",
+  );
+  console.log(`  ok Storage page: ${rows.length} children, ${du.total_objects} objects, ${du.total_bytes} bytes = lakescope du`);
+
+  // Keyboard: focus the first prefix, Enter opens it; its children are listed beneath it.
+  const prefix = rows.find((r) => r.prefix);
+  assert(prefix, `a prefix among ${JSON.stringify(rows)}`);
+  const child = `${dir}/${prefix.name}`;
+  await wd.exec(`document.querySelector('[data-testid="storage-row"][data-name="' + arguments[0] + '"]').focus();`, prefix.name);
+  await wd.keys(KEY.enter);
+  const opened = await wd.until(
+    `const r = document.querySelector('[data-testid="storage-row"][data-name="' + arguments[0] + '"]');
+     const kids = [...document.querySelectorAll('[data-testid="storage-row"]')].filter((e) => e.dataset.location.startsWith(arguments[1] + "/"));
+     return r && r.getAttribute('aria-expanded') === 'true' && kids.length > 0 && kids.length;`,
+    `${prefix.name} opened with Enter`,
+    20000,
+    prefix.name,
+    child,
+  );
+  const childDu = cliJson(["du", child, "--depth", "1"]);
+  assertEq(opened, childDu.children.length, `children of ${prefix.name} vs lakescope du`);
+  await shot(wd, scenario, "dark-storage-page");
+
+  // Cancel: a listing of an S3 endpoint that never answers stops at once and says so.
+  const hanging = "s3://never-answers/prefix";
+  await listLocation(wd, hanging);
+  await wd.until(
+    `const s = document.querySelector('[data-testid="storage-summary"]'); return s && s.dataset.location === arguments[0] && s.dataset.state === "loading";`,
+    "the hanging listing under way",
+    5000,
+    hanging,
+  );
+  const began = Date.now();
+  await wd.click('[data-testid="storage-cancel"]');
+  const cancelled = await wd.until(summary, "the cancelled listing", 10000, hanging);
+  assertEq(cancelled.state, "cancelled", `state after Cancel (${cancelled.text})`);
+  const partial = await wd.exec(`return document.querySelector('[data-testid="storage-partial"]').textContent;`);
+  assert(partial.startsWith("partial"), `the figures of a cancelled listing are labelled partial: ${partial}`);
+  console.log(`  ok Cancel stopped a hanging S3 listing in ${Date.now() - began} ms: ${partial}`);
+  await shot(wd, scenario, "dark-storage-cancelled");
+}
+
+/** Settings: "Test connection" says OK for a readable source and the engine's kind for a broken one. */
+export async function checkSourceChecks(wd, good, broken, brokenKind) {
+  for (const [name, want] of [
+    [good, "ok"],
+    [broken, brokenKind],
+  ]) {
+    await wd.click(`[data-testid="source-check"][data-source="${name}"]`);
+    const got = await wd.until(
+      `const b = document.querySelector('[data-testid="source-check"][data-source="' + arguments[0] + '"]');
+       const r = b && b.parentElement.querySelector('[data-testid="source-check-result"]');
+       return r && !b.disabled && { kind: r.dataset.kind, text: r.textContent.trim() };`,
+      `the check of source ${name}`,
+      20000,
+      name,
+    );
+    assertEq(got.kind, want, `Test connection of ${name} (${got.text})`);
+    console.log(`  ok Test connection ${name}: ${got.text.slice(0, 100)}`);
+  }
+}
