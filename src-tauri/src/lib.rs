@@ -148,6 +148,7 @@ pub fn run() {
             learn::learn_export_class_report,
             learn::learn_reset_demo,
             overview::overview,
+            overview::overview_from_store,
             overview::top_growth_chart_svg,
             spark::spark_cancel,
             lookup::lookup_search,

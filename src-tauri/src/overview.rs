@@ -1,11 +1,12 @@
-//! The Overview page's commands: the platform at a glance over the engine's facade, and its top-growth
-//! chart re-drawn from movers the page already holds (theme or width changes never re-read tables).
+//! The Overview page's commands: the platform at a glance over the engine's facade (from the store's latest
+//! collection when there is one, live on Refresh), and its top-growth chart re-drawn from movers the page already holds (theme or width changes never re-read tables).
 
 use lakescope::charts::ChartOptions;
 use lakescope::cost::PriceProfile;
 use lakescope::error::ErrorReport;
 use lakescope::findings::Rules;
 use lakescope::overview::{Mover, Overview, OverviewOptions};
+use lakescope::store::Store;
 use tauri::State;
 
 use crate::commands::{engine, report};
@@ -19,6 +20,31 @@ type Reply<T> = Result<T, ErrorReport>;
 pub async fn overview(state: State<'_, AppState>) -> Reply<Overview> {
     let profile = PriceProfile::resolve(None).map_err(report)?;
     Ok(engine(&state).await?.overview(&Rules::default(), &profile, &OverviewOptions::default()).await)
+}
+
+/// The overview of the store's latest finished collection (`lakescope overview --from-store --json`), or
+/// `None` when the app's store (`LAKESCOPE_STORE`, else the default one) does not exist or holds none —
+/// then the page reads every table live. Never creates a store.
+#[tauri::command]
+pub async fn overview_from_store() -> Reply<Option<Overview>> {
+    let target = std::env::var("LAKESCOPE_STORE").ok().filter(|s| !s.is_empty());
+    let exists = match &target {
+        Some(t) if t.contains("://") && !t.starts_with("sqlite:") => true,
+        Some(t) => std::path::Path::new(t.trim_start_matches("sqlite://").trim_start_matches("sqlite:")).is_file(),
+        None => lakescope::store::default_store_path().is_file(),
+    };
+    if !exists {
+        return Ok(None);
+    }
+    let store = Store::open(target.as_deref()).await.map_err(report)?;
+    let profile = PriceProfile::resolve(None).map_err(report)?;
+    let o = lakescope::overview::overview_from_store(&store, &Rules::default(), &profile, &OverviewOptions::default()).await;
+    store.close().await;
+    match o {
+        Ok(o) => Ok(Some(o)),
+        Err(e) if e.kind == lakescope::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(report(e)),
+    }
 }
 
 #[tauri::command]

@@ -83,6 +83,8 @@ export const api = {
   learnResetDemo: () => call<DemoInfo>("learn_reset_demo"),
   // The Overview page (src-tauri/src/overview.rs).
   overview: () => call<Overview>("overview"),
+  /** The store's latest collection added up, or null when there is none (then read live). */
+  overviewFromStore: () => call<Overview | null>("overview_from_store"),
   topGrowthChartSvg: (movers: Mover[], growthDays: number, options: ChartOptions) =>
     call<string>("top_growth_chart_svg", { movers, growthDays, options }),
   // Ctrl+K over the lookup index (src-tauri/src/lookup.rs); a refresh runs in the background.
