@@ -150,6 +150,7 @@ pub fn run() {
             overview::overview,
             overview::overview_from_store,
             overview::top_growth_chart_svg,
+            overview::schema_chart_svg,
             spark::spark_cancel,
             lookup::lookup_search,
             lookup::lookup_status,

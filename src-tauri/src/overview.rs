@@ -5,7 +5,7 @@ use lakescope::charts::ChartOptions;
 use lakescope::cost::PriceProfile;
 use lakescope::error::ErrorReport;
 use lakescope::findings::Rules;
-use lakescope::overview::{Mover, Overview, OverviewOptions};
+use lakescope::overview::{Mover, Overview, OverviewOptions, SchemaBytes};
 use lakescope::store::Store;
 use tauri::State;
 
@@ -50,4 +50,10 @@ pub async fn overview_from_store() -> Reply<Option<Overview>> {
 #[tauri::command]
 pub fn top_growth_chart_svg(movers: Vec<Mover>, growth_days: i64, options: ChartOptions) -> Reply<String> {
     lakescope::overview::top_growth_chart_svg(&movers, growth_days, &options).map_err(report)
+}
+
+/// The per-schema chart re-drawn from the schemas the page already holds.
+#[tauri::command]
+pub fn schema_chart_svg(schemas: Vec<SchemaBytes>, options: ChartOptions) -> Reply<String> {
+    lakescope::overview::schema_chart_svg(&schemas, &options).map_err(report)
 }

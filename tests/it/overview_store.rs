@@ -94,6 +94,16 @@ fn overview_from_a_sqlite_store_equals_the_live_overview_right_after_collect() {
     assert!(live()["movers"].as_array().unwrap().len() >= 3, "the demo has tables that grew: {}", live()["movers"]);
     assert!(live()["schemas"].as_array().unwrap().len() >= 3, "the demo has several schemas: {}", live()["schemas"]);
 
+    // `chart schemas` draws the same schemas, each labelled with its name and table count.
+    let out = std::path::Path::new(store).with_file_name("schemas.svg");
+    let drawn = run(store, &["chart", "schemas", "--from-store", "--theme", "dark", "--out", out.to_str().unwrap()]);
+    assert_eq!(drawn["schemas"], stored["schemas"]);
+    let svg = std::fs::read_to_string(&out).unwrap();
+    for s in stored["schemas"].as_array().unwrap() {
+        let label = format!("{} ({} tables)", s["schema"].as_str().unwrap(), s["tables"]);
+        assert_eq!(svg.matches(&label).count(), 1, "the chart labels {label} once");
+    }
+
 }
 
 #[test]

@@ -234,6 +234,8 @@ enum ChartKind {
     TopGrowth,
     /// A table's cost over time and its forecast (`--profile`), as `lakescope cost` computes them.
     Cost,
+    /// Bytes per schema, stacked live / reclaimable / other, from the overview's figures (`--from-store`).
+    Schemas,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -292,6 +294,13 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Chart { kind: ChartKind::Cost, target: Some(target), out, theme, width, height, app: _, overview: args } => {
             let theme = if matches!(theme, ThemeArg::Dark) { Theme::Dark } else { Theme::Light };
             overview::cost_chart(&target, args, globals, &ChartOptions { width, height, theme }, &out).await
+        }
+        Command::Chart { kind: ChartKind::Schemas, target: None, out, theme, width, height, app: _, overview: args } => {
+            let theme = if matches!(theme, ThemeArg::Dark) { Theme::Dark } else { Theme::Light };
+            overview::schema_chart(args, globals, &ChartOptions { width, height, theme }, &out).await
+        }
+        Command::Chart { kind: ChartKind::Schemas, target: Some(t), .. } => {
+            Err(Error::invalid(format!("`chart schemas` covers every table; drop {t:?}")))
         }
         Command::Chart { target: None, .. } => Err(Error::invalid("`chart size`, `chart cost` and `chart memory` need a table or event log")),
         Command::Index => lookup::index(globals).await,

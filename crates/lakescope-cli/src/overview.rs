@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use lakescope::charts::{signed_bytes, ChartOptions, CostChart, TopGrowthChart};
+use lakescope::charts::{signed_bytes, ChartOptions, CostChart, SchemaChart, TopGrowthChart};
 use lakescope::overview::{Overview, OverviewOptions};
 use lakescope::store::Store;
 use lakescope::{units, Error, Lakescope, Result};
@@ -131,6 +131,19 @@ pub async fn chart(args: OverviewArgs, g: Globals, opts: &ChartOptions, out: &Pa
     std::fs::write(out, bytes).map_err(|e| Error::from(e).context(format!("writing {}", out.display())))?;
     if g.json {
         return print_json(&serde_json::json!({ "out": out, "movers": o.movers }));
+    }
+    outln!("{}", out.display());
+    Ok(())
+}
+
+/// Render the overview's bytes per schema to `out` (`.svg` or `.png`).
+pub async fn schema_chart(args: OverviewArgs, g: Globals, opts: &ChartOptions, out: &Path) -> Result<()> {
+    let o = args.figures(&g).await?;
+    let chart = SchemaChart { title: lakescope::overview::SCHEMA_CHART_TITLE, schemas: &o.schemas };
+    let bytes = lakescope::charts::render_for_path(&chart, opts, out)?;
+    std::fs::write(out, bytes).map_err(|e| Error::from(e).context(format!("writing {}", out.display())))?;
+    if g.json {
+        return print_json(&serde_json::json!({ "out": out, "schemas": o.schemas }));
     }
     outln!("{}", out.display());
     Ok(())

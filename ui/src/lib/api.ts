@@ -11,6 +11,7 @@ import type { DemoInfo } from "../bindings/DemoInfo";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import type { LearnOverview } from "../bindings/LearnOverview";
 import type { Mover } from "../bindings/Mover";
+import type { SchemaBytes } from "../bindings/SchemaBytes";
 import type { NamingReport } from "../bindings/NamingReport";
 import type { Overview } from "../bindings/Overview";
 import type { Hit } from "../bindings/Hit";
@@ -87,6 +88,7 @@ export const api = {
   overviewFromStore: () => call<Overview | null>("overview_from_store"),
   topGrowthChartSvg: (movers: Mover[], growthDays: number, options: ChartOptions) =>
     call<string>("top_growth_chart_svg", { movers, growthDays, options }),
+  schemaChartSvg: (schemas: SchemaBytes[], options: ChartOptions) => call<string>("schema_chart_svg", { schemas, options }),
   // Ctrl+K over the lookup index (src-tauri/src/lookup.rs); a refresh runs in the background.
   lookupSearch: (query: string, filters: SearchFilters, limit: number) =>
     call<Hit[]>("lookup_search", { query, filters, limit }),

@@ -268,6 +268,17 @@ pub fn top_growth_chart_svg(movers: &[Mover], growth_days: i64, opts: &ChartOpti
     crate::charts::render_svg(&TopGrowthChart { title: &title, movers }, opts)
 }
 
+/// The per-schema chart of an overview as SVG, for the app (which holds the schemas already).
+pub fn schema_chart_svg(schemas: &[SchemaBytes], opts: &ChartOptions) -> Result<String> {
+    if !(80..=4000).contains(&opts.width) || !(80..=2000).contains(&opts.height) {
+        return Err(Error::invalid(format!("chart size {}x{} is outside 80x80 to 4000x2000 pixels", opts.width, opts.height)));
+    }
+    crate::charts::render_svg(&crate::charts::SchemaChart { title: SCHEMA_CHART_TITLE, schemas }, opts)
+}
+
+/// The per-schema chart's title, the same in the app and `lakescope chart schemas`.
+pub const SCHEMA_CHART_TITLE: &str = "Bytes on storage per schema";
+
 #[cfg(test)]
 mod tests {
     use super::*;
