@@ -152,3 +152,23 @@ fn collect_into_postgres_is_idempotent_and_adds_up_like_sqlite_and_live() {
     assert!(stored["from_store"]["store"].as_str().unwrap().starts_with("postgres://"), "{}", stored["from_store"]);
     assert!(!stored["from_store"]["store"].as_str().unwrap().contains("lakescope-test"), "the password is redacted");
 }
+
+/// `bench size` at toy scale (debug build, no timing asserted): the overview the store's SQL adds up
+/// over generated tables equals the figures computed from the generated rows, growth included.
+#[test]
+fn bench_size_checks_the_stored_overview_against_the_generated_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let r = cli_json(&["bench", "size", "--tables", "90", "--versions", "5", "--chart-days", "40", "--runs", "1", "--dir", dir]);
+    let checks = r["checks"].as_array().unwrap();
+    assert_eq!(checks.len(), 8, "{r}");
+    for c in checks {
+        assert_eq!(c["store"], c["expected"], "{c}");
+    }
+    let figure = |name: &str| checks.iter().find(|c| c["figure"] == name).unwrap()["store"].as_i64().unwrap();
+    assert_eq!((figure("tables"), figure("growth_unknown"), figure("schemas")), (90, 30, 40), "{r}");
+    assert!(figure("growth_bytes") != 0 && figure("top_mover_growth") > 0, "{r}");
+    let goals = r["goals"].as_array().unwrap();
+    assert_eq!(goals.len(), 2, "{r}");
+    assert!(goals.iter().all(|g| g["ours_seconds"].as_f64().unwrap() > 0.0), "{r}");
+}

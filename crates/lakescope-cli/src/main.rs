@@ -12,6 +12,7 @@ macro_rules! outln {
     }};
 }
 
+mod bench_size;
 mod du;
 mod human;
 mod lookup;
@@ -222,6 +223,8 @@ enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// Overview of 10k tables from the store (goal < 200 ms) and a 2-year size chart (goal < 50 ms).
+    Size(bench_size::SizeArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -307,6 +310,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Search(args) => lookup::search(args, globals).await,
         Command::LintNames(args) => naming::run(args, globals).await,
         Command::Bench(BenchCommand::Search { tables, runs }) => lookup::bench(tables, runs, cli.json).await,
+        Command::Bench(BenchCommand::Size(args)) => bench_size::bench(args, cli.json).await,
         Command::Demo { dir, anchor, force } => {
             let dir = dir.unwrap_or_else(lakescope::sources::default_demo_dir);
             let info = lakescope::demo::build(&DemoOptions { dir, anchor, force }).await?;
