@@ -107,8 +107,8 @@ export async function scenarioOverview() {
     assert(cliSchemas.length >= 3, `the demo has several schemas: ${JSON.stringify(cliSchemas)}`);
     await wd.until(`const c = document.querySelector('[data-testid="schema-chart"]'); return c && c.dataset.themeDrawn === 'light';`, "the schema chart");
     const schemaSvg = await wd.exec(`return atob(document.querySelector('[data-testid="schema-chart"] img').src.split(',')[1]);`);
-    const drawnLabels = [...schemaSvg.matchAll(/>([^<>]+) \((\d+) tables\)</g)].map((m) => `${m[1]} (${m[2]} tables)`);
-    assertEq(drawnLabels, cliSchemas.map((s) => `${s.schema} (${s.tables} tables)`), "schema chart labels (vs `overview --json` schemas)");
+    const drawnLabels = [...schemaSvg.matchAll(/>\s*([^<>]+?) \((\d+) tables?\)\s*</g)].map((m) => `${m[1]} ${m[2]}`);
+    assertEq(drawnLabels, cliSchemas.map((s) => `${s.schema} ${s.tables}`), "schema chart labels (vs `overview --json` schemas)");
     console.log(`  ok the schema chart labels the ${cliSchemas.length} schemas of \`lakescope overview --json\``);
     await shot(wd, scenario, "light");
 

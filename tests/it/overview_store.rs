@@ -100,7 +100,8 @@ fn overview_from_a_sqlite_store_equals_the_live_overview_right_after_collect() {
     assert_eq!(drawn["schemas"], stored["schemas"]);
     let svg = std::fs::read_to_string(&out).unwrap();
     for s in stored["schemas"].as_array().unwrap() {
-        let label = format!("{} ({} tables)", s["schema"].as_str().unwrap(), s["tables"]);
+        let n = s["tables"].as_u64().unwrap();
+        let label = format!("{} ({n} table{})", s["schema"].as_str().unwrap(), if n == 1 { "" } else { "s" });
         assert_eq!(svg.matches(&label).count(), 1, "the chart labels {label} once");
     }
 

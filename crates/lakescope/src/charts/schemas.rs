@@ -23,6 +23,11 @@ pub fn parts(s: &SchemaBytes) -> [u64; 3] {
     [s.live_bytes, reclaimable, s.total_bytes.saturating_sub(s.live_bytes + reclaimable)]
 }
 
+/// What a bar is labelled with: `lake.mart (3 tables)`.
+pub fn label(s: &SchemaBytes) -> String {
+    format!("{} ({} table{})", s.schema, s.tables, if s.tables == 1 { "" } else { "s" })
+}
+
 const PARTS: [&str; 3] = ["live data", "reclaimable", "other kept (old versions, metadata)"];
 
 impl Chart for SchemaChart<'_> {
@@ -74,7 +79,7 @@ impl Chart for SchemaChart<'_> {
         }
         for (i, s) in self.schemas.iter().enumerate() {
             let (nx, ny) = chart.backend_coord(&(0, row(i) + 0.92));
-            let label = format!("{} ({} tables)", s.schema, s.tables);
+            let label = label(s);
             root.draw(&Text::new(label, (nx, ny), font(11, &pal.text))).map_err(draw_err)?;
             let (vx, vy) = chart.backend_coord(&(s.total_bytes, row(i) + 0.45));
             root.draw(&Text::new(units::bytes(s.total_bytes), (vx + 4, vy), font(11, &pal.muted))).map_err(draw_err)?;
@@ -102,7 +107,7 @@ mod tests {
         for theme in [Theme::Light, Theme::Dark] {
             let opts = ChartOptions { theme, ..Default::default() };
             let svg = render_svg(&SchemaChart { title: "Bytes per schema", schemas: &schemas }, &opts).unwrap();
-            for (s, n) in [("lake.mart (3 tables)", 1), ("lake.ods (2 tables)", 1), ("hive.usr_ann (1 tables)", 1)] {
+            for (s, n) in [("lake.mart (3 tables)", 1), ("lake.ods (2 tables)", 1), ("hive.usr_ann (1 table)", 1)] {
                 assert_eq!(svg.matches(s).count(), n, "{s} labelled once");
             }
             assert!(svg.contains("5.0 MiB") && svg.contains("2.0 MiB") && svg.contains("300 KiB"), "totals at the bars' ends");
