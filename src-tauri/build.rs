@@ -49,6 +49,8 @@ fn main() {
         // The Overview page (src/overview.rs).
         "overview",
         "top_growth_chart_svg",
+        "overview_from_store",
+        "schema_chart_svg",
         "spark_cancel",
         // Ctrl+K over the lookup index (src/lookup.rs).
         "lookup_search",

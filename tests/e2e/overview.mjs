@@ -101,6 +101,15 @@ export async function scenarioOverview() {
     const chartHeight = await wd.exec(`return document.querySelector('[data-testid="growth-chart"] img').getBoundingClientRect().height;`);
     assert(chartHeight >= 150, `the growth chart is laid out ${chartHeight} px tall`);
     console.log(`  ok ${movers.length} movers match the tables' histories; the chart labels each`);
+
+    // Bytes per schema: the chart labels exactly the schemas of `lakescope overview --json`, in its order.
+    const cliSchemas = cliJson([...at, "overview"]).schemas;
+    assert(cliSchemas.length >= 3, `the demo has several schemas: ${JSON.stringify(cliSchemas)}`);
+    await wd.until(`const c = document.querySelector('[data-testid="schema-chart"]'); return c && c.dataset.themeDrawn === 'light';`, "the schema chart");
+    const schemaSvg = await wd.exec(`return atob(document.querySelector('[data-testid="schema-chart"] img').src.split(',')[1]);`);
+    const drawnLabels = [...schemaSvg.matchAll(/>\s*([^<>]+?) \((\d+) tables?\)\s*</g)].map((m) => `${m[1]} ${m[2]}`);
+    assertEq(drawnLabels, cliSchemas.map((s) => `${s.schema} ${s.tables}`), "schema chart labels (vs `overview --json` schemas)");
+    console.log(`  ok the schema chart labels the ${cliSchemas.length} schemas of \`lakescope overview --json\``);
     await shot(wd, scenario, "light");
 
     // Copy the top finding's command.
@@ -117,7 +126,10 @@ export async function scenarioOverview() {
     await wd.until(`const c = document.querySelector('[data-testid="growth-chart"]'); return c && c.dataset.themeDrawn === 'dark';`, "the chart in dark");
     const dark = await wd.exec(`return atob(document.querySelector('[data-testid="growth-chart"] img').src.split(',')[1]);`);
     assert(/#161B22/i.test(dark), "the dark chart is drawn with the dark palette");
+    await wd.until(`const c = document.querySelector('[data-testid="schema-chart"]'); return c && c.dataset.themeDrawn === 'dark';`, "the schema chart in dark");
     await shot(wd, scenario, "dark");
+    await wd.exec(`document.querySelector('[data-testid="schema-chart"]').scrollIntoView();`);
+    await shot(wd, scenario, "dark-schemas");
     await wd.exec(`document.querySelector('[data-testid="finding-group"]').scrollIntoView();`);
     await shot(wd, scenario, "dark-findings");
     await wd.exec(`document.querySelector('[data-testid="naming-section"]').scrollIntoView();`);

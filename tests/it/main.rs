@@ -19,6 +19,7 @@ mod naming;
 mod iceberg_fs;
 mod iceberg_truth;
 mod overview;
+mod overview_store;
 mod rest_catalog;
 mod objstore;
 mod orphans_small_files;

@@ -12,6 +12,7 @@ macro_rules! outln {
     }};
 }
 
+mod bench_size;
 mod check;
 mod du;
 mod human;
@@ -225,6 +226,8 @@ enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// Overview of 10k tables from the store (goal < 200 ms) and a 2-year size chart (goal < 50 ms).
+    Size(bench_size::SizeArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -237,6 +240,8 @@ enum ChartKind {
     TopGrowth,
     /// A table's cost over time and its forecast (`--profile`), as `lakescope cost` computes them.
     Cost,
+    /// Bytes per schema, stacked live / reclaimable / other, from the overview's figures (`--from-store`).
+    Schemas,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -296,12 +301,20 @@ async fn run(cli: Cli) -> Result<()> {
             let theme = if matches!(theme, ThemeArg::Dark) { Theme::Dark } else { Theme::Light };
             overview::cost_chart(&target, args, globals, &ChartOptions { width, height, theme }, &out).await
         }
+        Command::Chart { kind: ChartKind::Schemas, target: None, out, theme, width, height, app: _, overview: args } => {
+            let theme = if matches!(theme, ThemeArg::Dark) { Theme::Dark } else { Theme::Light };
+            overview::schema_chart(args, globals, &ChartOptions { width, height, theme }, &out).await
+        }
+        Command::Chart { kind: ChartKind::Schemas, target: Some(t), .. } => {
+            Err(Error::invalid(format!("`chart schemas` covers every table; drop {t:?}")))
+        }
         Command::Chart { target: None, .. } => Err(Error::invalid("`chart size`, `chart cost` and `chart memory` need a table or event log")),
         Command::Index => lookup::index(globals).await,
         Command::Check { source } => check::run(&source, globals).await,
         Command::Search(args) => lookup::search(args, globals).await,
         Command::LintNames(args) => naming::run(args, globals).await,
         Command::Bench(BenchCommand::Search { tables, runs }) => lookup::bench(tables, runs, cli.json).await,
+        Command::Bench(BenchCommand::Size(args)) => bench_size::bench(args, cli.json).await,
         Command::Demo { dir, anchor, force } => {
             let dir = dir.unwrap_or_else(lakescope::sources::default_demo_dir);
             let info = lakescope::demo::build(&DemoOptions { dir, anchor, force }).await?;

@@ -3,8 +3,9 @@
 
 use std::path::Path;
 
-use lakescope::charts::{signed_bytes, ChartOptions, CostChart, TopGrowthChart};
+use lakescope::charts::{signed_bytes, ChartOptions, CostChart, SchemaChart, TopGrowthChart};
 use lakescope::overview::{Overview, OverviewOptions};
+use lakescope::store::Store;
 use lakescope::{units, Error, Lakescope, Result};
 
 use crate::size_cmds::Globals;
@@ -27,10 +28,40 @@ pub struct OverviewArgs {
     /// How many of the biggest movers to list.
     #[arg(long, default_value_t = 10)]
     top: usize,
+    /// Add up the latest `collect` run at or before --as-of from the store instead of reading every
+    /// table (findings need a live read and are left out).
+    #[arg(long)]
+    from_store: bool,
 }
 
 impl OverviewArgs {
-    async fn compute(&self, ls: &Lakescope, as_of_ms: i64) -> Result<Overview> {
+    /// The overview from the store (`--from-store`) or from reading every table.
+    async fn figures(&self, g: &Globals) -> Result<Overview> {
+        if !self.from_store {
+            return self.compute(&open_sources(g.sources.clone())?, g.as_of_ms).await;
+        }
+        // Reading never creates a store: without --store the default one must exist.
+        let store = match &g.store {
+            Some(s) => Store::open(Some(s)).await?,
+            None if lakescope::store::default_store_path().is_file() => Store::open(None).await?,
+            None => {
+                return Err(Error::not_found(format!(
+                    "no store at {}: run `lakescope collect` first or pass --store",
+                    lakescope::store::default_store_path().display()
+                )))
+            }
+        };
+        let (rules, profile, opts) = self.settings(g.as_of_ms)?;
+        let o = lakescope::overview::overview_from_store(&store, &rules, &profile, &opts).await;
+        store.close().await;
+        let o = o?;
+        for f in &o.failures {
+            eprintln!("warning: {}: {}", f.target, f.error.message);
+        }
+        Ok(o)
+    }
+
+    fn settings(&self, as_of_ms: i64) -> Result<(lakescope::findings::Rules, lakescope::cost::PriceProfile, OverviewOptions)> {
         if self.days <= 0 {
             return Err(Error::invalid(format!("--days must be at least 1 (got {})", self.days)));
         }
@@ -47,6 +78,11 @@ impl OverviewArgs {
             growth_days: self.days,
             top: self.top,
         };
+        Ok((rules, profile, opts))
+    }
+
+    async fn compute(&self, ls: &Lakescope, as_of_ms: i64) -> Result<Overview> {
+        let (rules, profile, opts) = self.settings(as_of_ms)?;
         let o = ls.overview(&rules, &profile, &opts).await;
         for f in &o.failures {
             eprintln!("warning: {}: {}", f.target, f.error.message);
@@ -56,12 +92,14 @@ impl OverviewArgs {
 }
 
 pub async fn overview(args: OverviewArgs, g: Globals) -> Result<()> {
-    let ls = open_sources(g.sources)?;
-    let o = args.compute(&ls, g.as_of_ms).await?;
+    let o = args.figures(&g).await?;
     if g.json {
         return print_json(&o);
     }
     outln!("{} tables with {} ({})", o.tables, o.profile, units::datetime(o.as_of_ms));
+    if let Some(b) = &o.from_store {
+        outln!("  from the collection in {} finished {}", b.store, units::datetime(b.finished_ms));
+    }
     outln!("  total        {:>10}  ${:.4}/month", units::bytes(o.total_bytes), o.usd_per_month);
     outln!("  live         {:>10}", units::bytes(o.live_bytes));
     outln!("  reclaimable  {:>10}", units::bytes(o.reclaimable_bytes));
@@ -73,19 +111,39 @@ pub async fn overview(args: OverviewArgs, g: Globals) -> Result<()> {
     for m in &o.movers {
         outln!("  {:>10}  {}", signed_bytes(m.growth_bytes), m.table);
     }
+    outln!("Schemas:");
+    for s in &o.schemas {
+        outln!("  {:>10}  {:>10} reclaimable  {}", units::bytes(s.total_bytes), units::bytes(s.reclaimable_bytes), s.schema);
+    }
+    if o.from_store.is_some() {
+        outln!("Findings: not in the store (run `lakescope overview` or `lakescope findings` to read every table)");
+        return Ok(());
+    }
     outln!("Findings: {} saving ${:.4}/month (see `lakescope findings`)", o.findings.len(), o.findings_usd_per_month);
     Ok(())
 }
 
 /// Render the top-N growth chart of the overview to `out` (`.svg` or `.png`).
 pub async fn chart(args: OverviewArgs, g: Globals, opts: &ChartOptions, out: &Path) -> Result<()> {
-    let ls = open_sources(g.sources)?;
-    let o = args.compute(&ls, g.as_of_ms).await?;
+    let o = args.figures(&g).await?;
     let (title, movers) = lakescope::overview::top_growth_chart(&o.movers, o.growth_days);
     let bytes = lakescope::charts::render_for_path(&TopGrowthChart { title: &title, movers }, opts, out)?;
     std::fs::write(out, bytes).map_err(|e| Error::from(e).context(format!("writing {}", out.display())))?;
     if g.json {
         return print_json(&serde_json::json!({ "out": out, "movers": o.movers }));
+    }
+    outln!("{}", out.display());
+    Ok(())
+}
+
+/// Render the overview's bytes per schema to `out` (`.svg` or `.png`).
+pub async fn schema_chart(args: OverviewArgs, g: Globals, opts: &ChartOptions, out: &Path) -> Result<()> {
+    let o = args.figures(&g).await?;
+    let chart = SchemaChart { title: lakescope::overview::SCHEMA_CHART_TITLE, schemas: &o.schemas };
+    let bytes = lakescope::charts::render_for_path(&chart, opts, out)?;
+    std::fs::write(out, bytes).map_err(|e| Error::from(e).context(format!("writing {}", out.display())))?;
+    if g.json {
+        return print_json(&serde_json::json!({ "out": out, "schemas": o.schemas }));
     }
     outln!("{}", out.display());
     Ok(())

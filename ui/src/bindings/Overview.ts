@@ -3,6 +3,8 @@ import type { CollectFailure } from "./CollectFailure";
 import type { Finding } from "./Finding";
 import type { Mover } from "./Mover";
 import type { Rules } from "./Rules";
+import type { SchemaBytes } from "./SchemaBytes";
+import type { StoreBasis } from "./StoreBasis";
 
 /**
  * What `lakescope overview --json` prints and the app's Overview page shows.
@@ -43,4 +45,12 @@ findings_usd_per_month: number, rules: Rules,
 /**
  * Tables (or sources) that could not be read; the others are still counted.
  */
-failures: Array<CollectFailure>, };
+failures: Array<CollectFailure>, 
+/**
+ * Bytes per schema (`source.namespace`), most bytes first: what `lakescope chart schemas` draws.
+ */
+schemas: Array<SchemaBytes>, 
+/**
+ * Set when the figures come from the store's latest collection instead of reading every table now.
+ */
+from_store: StoreBasis | null, };

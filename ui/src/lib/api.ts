@@ -13,6 +13,7 @@ import type { DuProgress } from "../bindings/DuProgress";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import type { LearnOverview } from "../bindings/LearnOverview";
 import type { Mover } from "../bindings/Mover";
+import type { SchemaBytes } from "../bindings/SchemaBytes";
 import type { NamingReport } from "../bindings/NamingReport";
 import type { Overview } from "../bindings/Overview";
 import type { Hit } from "../bindings/Hit";
@@ -86,8 +87,11 @@ export const api = {
   learnResetDemo: () => call<DemoInfo>("learn_reset_demo"),
   // The Overview page (src-tauri/src/overview.rs).
   overview: () => call<Overview>("overview"),
+  /** The store's latest collection added up, or null when there is none (then read live). */
+  overviewFromStore: () => call<Overview | null>("overview_from_store"),
   topGrowthChartSvg: (movers: Mover[], growthDays: number, options: ChartOptions) =>
     call<string>("top_growth_chart_svg", { movers, growthDays, options }),
+  schemaChartSvg: (schemas: SchemaBytes[], options: ChartOptions) => call<string>("schema_chart_svg", { schemas, options }),
   // Ctrl+K over the lookup index (src-tauri/src/lookup.rs); a refresh runs in the background.
   lookupSearch: (query: string, filters: SearchFilters, limit: number) =>
     call<Hit[]>("lookup_search", { query, filters, limit }),

@@ -5,6 +5,7 @@
 pub mod du;
 pub mod history;
 pub mod search;
+pub mod size;
 pub mod spark;
 
 use std::path::{Path, PathBuf};

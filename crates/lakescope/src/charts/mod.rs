@@ -5,6 +5,7 @@
 mod cost;
 mod growth;
 mod memory;
+mod schemas;
 mod size;
 mod theme;
 
@@ -16,6 +17,7 @@ use ts_rs::TS;
 pub use cost::CostChart;
 pub use growth::{signed_bytes, TopGrowthChart};
 pub use memory::MemoryChart;
+pub use schemas::SchemaChart;
 pub use size::SizeChart;
 pub use theme::{Palette, Theme};
 

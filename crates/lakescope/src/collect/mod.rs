@@ -2,6 +2,9 @@
 //! exist for tables whose format keeps no history (plain Parquet) and so that cost and findings can be
 //! computed over time without re-reading every table.
 //!
+//! Each table's versions (its own history's live bytes) are recorded too, so the overview from the store
+//! measures growth exactly as a live read does (see `overview::from_store`).
+//!
 //! One table at a time (memory stays bounded by the largest table's listing), each recorded in its own
 //! transaction; a table that fails is recorded as an error and the run goes on. Because a snapshot is
 //! keyed by (table, UTC day, version), a rerun after a crash or `kill -9` records exactly the tables
@@ -122,9 +125,17 @@ impl Lakescope {
         let read = ReadOptions { as_of_ms: opts.as_of_ms };
         for (i, t) in listing.tables.iter().enumerate() {
             let name = t.qualified_name();
-            let outcome = match self.table(&name, &read).await {
-                Ok(info) => {
-                    if store.record_snapshot(&snapshot_of(&run.run_id, t, &info, opts.as_of_ms)).await? {
+            let outcome = match self.table_page(&name, &read).await {
+                Ok(page) => {
+                    // Versions first: a run killed in between leaves versions without the snapshot, and
+                    // the rerun (which records the snapshot) finds them already there.
+                    store.record_versions((&t.source, &t.namespace, &t.name), &page.history).await?;
+                    if let Some(e) = &page.history_error {
+                        let target = format!("{name} (history)");
+                        store.record_error(&run.run_id, &target, &Error::new(e.kind, e.message.clone()), false).await?;
+                        report.failures.push(CollectFailure { target, error: e.clone() });
+                    }
+                    if store.record_snapshot(&snapshot_of(&run.run_id, t, &page.info, opts.as_of_ms)).await? {
                         report.tables_recorded += 1;
                         CollectOutcome::Recorded
                     } else {

@@ -95,6 +95,50 @@ pub struct Overview {
     pub rules: Rules,
     /// Tables (or sources) that could not be read; the others are still counted.
     pub failures: Vec<CollectFailure>,
+    /// Bytes per schema (`source.namespace`), most bytes first: what `lakescope chart schemas` draws.
+    pub schemas: Vec<SchemaBytes>,
+    /// Set when the figures come from the store's latest collection instead of reading every table now.
+    pub from_store: Option<StoreBasis>,
+}
+
+/// One schema's tables added up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SchemaBytes {
+    /// `source.namespace`.
+    pub schema: String,
+    #[ts(type = "number")]
+    pub tables: u64,
+    #[ts(type = "number")]
+    pub total_bytes: u64,
+    #[ts(type = "number")]
+    pub live_bytes: u64,
+    #[ts(type = "number")]
+    pub reclaimable_bytes: u64,
+}
+
+/// Which collection an overview from the store describes. Findings are not in the store (they need each
+/// table's partitions and properties): such an overview lists none, and a live read brings them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StoreBasis {
+    /// The store's URL or path, password redacted.
+    pub store: String,
+    pub run_id: String,
+    /// When that collection run finished, epoch ms (its as-of time is the overview's `as_of_ms`).
+    #[ts(type = "number")]
+    pub finished_ms: i64,
+}
+
+/// Most bytes first, ties by name: one order for the live and the stored overview.
+fn sort_schemas(schemas: &mut [SchemaBytes]) {
+    schemas.sort_by(|a, b| b.total_bytes.cmp(&a.total_bytes).then_with(|| a.schema.cmp(&b.schema)));
+}
+
+/// Biggest growth first (shrinking tables last), ties by name, at most `top`.
+fn rank_movers(movers: &mut Vec<Mover>, top: usize) {
+    movers.sort_by(|a, b| b.growth_bytes.cmp(&a.growth_bytes).then_with(|| a.table.cmp(&b.table)));
+    movers.truncate(top);
 }
 
 /// Growth of live data bytes between `from_ms` and `to_ms` from history rows (oldest first);
@@ -145,7 +189,10 @@ impl Lakescope {
             findings_usd_per_month: 0.0,
             rules: rules.clone(),
             failures: Vec::new(),
+            schemas: Vec::new(),
+            from_store: None,
         };
+        let mut schemas: std::collections::BTreeMap<String, SchemaBytes> = Default::default();
         for (t, page) in pages {
             let name = t.qualified_name();
             let page = match page {
@@ -163,6 +210,18 @@ impl Lakescope {
             o.total_bytes += s.total_bytes;
             o.live_bytes += s.live_bytes;
             o.reclaimable_bytes += s.reclaimable_bytes;
+            let schema = format!("{}.{}", t.source, t.namespace);
+            let sb = schemas.entry(schema.clone()).or_insert(SchemaBytes {
+                schema,
+                tables: 0,
+                total_bytes: 0,
+                live_bytes: 0,
+                reclaimable_bytes: 0,
+            });
+            sb.tables += 1;
+            sb.total_bytes += s.total_bytes;
+            sb.live_bytes += s.live_bytes;
+            sb.reclaimable_bytes += s.reclaimable_bytes;
             match growth(&page.history, as_of - opts.growth_days * DAY_MS, as_of) {
                 Some((before, now)) => {
                     let growth_bytes = now as i64 - before as i64;
@@ -182,14 +241,18 @@ impl Lakescope {
         o.usd_per_month = profile.usd_per_month(o.total_bytes);
         o.growth_bytes = o.movers.iter().map(|m| m.growth_bytes).sum();
         o.growth_usd_per_month = o.movers.iter().map(|m| m.growth_usd_per_month).sum();
-        o.movers.sort_by(|a, b| b.growth_bytes.cmp(&a.growth_bytes).then_with(|| a.table.cmp(&b.table)));
-        o.movers.truncate(opts.top);
+        rank_movers(&mut o.movers, opts.top);
+        o.schemas = schemas.into_values().collect();
+        sort_schemas(&mut o.schemas);
         findings::rank(&mut o.findings);
         o.findings_usd_per_month = o.findings.iter().map(|f| f.usd_per_month).sum();
         o.failures = failures;
         o
     }
 }
+
+mod from_store;
+pub use from_store::overview_from_store;
 
 /// The chart the Overview page and `lakescope chart top-growth` draw from an overview's movers.
 pub fn top_growth_chart(movers: &[Mover], growth_days: i64) -> (String, &[Mover]) {
@@ -204,6 +267,17 @@ pub fn top_growth_chart_svg(movers: &[Mover], growth_days: i64, opts: &ChartOpti
     let (title, movers) = top_growth_chart(movers, growth_days);
     crate::charts::render_svg(&TopGrowthChart { title: &title, movers }, opts)
 }
+
+/// The per-schema chart of an overview as SVG, for the app (which holds the schemas already).
+pub fn schema_chart_svg(schemas: &[SchemaBytes], opts: &ChartOptions) -> Result<String> {
+    if !(80..=4000).contains(&opts.width) || !(80..=2000).contains(&opts.height) {
+        return Err(Error::invalid(format!("chart size {}x{} is outside 80x80 to 4000x2000 pixels", opts.width, opts.height)));
+    }
+    crate::charts::render_svg(&crate::charts::SchemaChart { title: SCHEMA_CHART_TITLE, schemas }, opts)
+}
+
+/// The per-schema chart's title, the same in the app and `lakescope chart schemas`.
+pub const SCHEMA_CHART_TITLE: &str = "Bytes on storage per schema";
 
 #[cfg(test)]
 mod tests {

@@ -304,3 +304,7 @@ mod progress;
 mod tests;
 
 mod lookup;
+
+// After `on_pool!`, which it uses.
+mod aggregates;
+pub use aggregates::{SchemaSums, TableGrowth};

@@ -118,3 +118,52 @@ async fn embedded_migrations_equal_the_directory() {
     assert!(!expected.is_empty());
     assert_eq!(embedded, expected);
 }
+
+fn version(v: i64, timestamp_ms: i64, data_bytes: u64) -> crate::model::HistoryRow {
+    crate::model::HistoryRow {
+        version: v,
+        version_id: v.to_string(),
+        timestamp_ms,
+        operation: "WRITE".into(),
+        records: None,
+        data_files: 1,
+        data_bytes,
+        added_files: 1,
+        removed_files: 0,
+        added_bytes: 0,
+        removed_bytes: 0,
+    }
+}
+
+/// Two collections on one day: the later one's snapshot counts, once per table; versions are recorded
+/// once however often a table is collected, and growth takes the last version at or before each end.
+#[tokio::test]
+async fn the_latest_snapshot_of_a_day_is_summed_and_growth_reads_recorded_versions() {
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::open(Some(d.path().join("s.db").to_str().unwrap())).await.unwrap();
+    let day = 1_796_000_000_000;
+    let mut later = snapshot("r1", "orders", day + 3_600_000, "8");
+    later.storage.total_bytes = 5000;
+    later.storage.live_bytes = 700;
+    for s in [snapshot("r1", "orders", day, "7"), later, snapshot("r1", "events", day, "1")] {
+        store.record_snapshot(&s).await.unwrap();
+    }
+    let orders = ("lake", "ods", "orders");
+    let history = [version(7, day - 5_000, 100), version(8, day - 1_000, 300), version(9, day + 7_200_000, 999)];
+    assert_eq!(store.record_versions(orders, &history).await.unwrap(), 3);
+    assert_eq!(store.record_versions(orders, &history[..2]).await.unwrap(), 0, "recorded once");
+
+    let sums = store.schema_sums(&utc_day(day), day + 3_600_000).await.unwrap();
+    assert_eq!(sums.len(), 1);
+    assert_eq!((sums[0].tables, sums[0].total_bytes, sums[0].live_bytes), (2, 5000 + 1000, 700 + 300));
+    // As of the first collection, the later one does not exist yet.
+    let early = store.schema_sums(&utc_day(day), day).await.unwrap();
+    assert_eq!((early[0].tables, early[0].total_bytes), (2, 2000));
+
+    let mut g = store.table_growth(&utc_day(day), day - 3_000, day + 3_600_000).await.unwrap();
+    g.sort_by(|a, b| a.name.cmp(&b.name));
+    assert_eq!(g.len(), 2);
+    assert!(!g[0].has_history, "events has no recorded versions: {:?}", g[0]);
+    assert_eq!((g[1].has_history, g[1].bytes_before, g[1].bytes_now), (true, 100, 300), "version 9 is after as-of");
+    assert!(store.latest_finished_run(day).await.unwrap().is_none(), "no run finished yet");
+}
