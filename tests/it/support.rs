@@ -31,9 +31,24 @@ pub fn python() -> PathBuf {
     venv
 }
 
-/// The `lakescope` binary under test.
+/// The `lakescope` binary under test, with a scratch home: its default config (sources file) and data
+/// (store) are this test process's own, never the user's, whose store may hold other migrations.
 pub fn cli() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_lakescope"))
+    let home = scratch_home();
+    let mut c = Command::new(env!("CARGO_BIN_EXE_lakescope"));
+    c.env("XDG_CONFIG_HOME", home.join("config")).env("XDG_DATA_HOME", home.join("data")).env("XDG_CACHE_HOME", home.join("cache"));
+    c
+}
+
+/// `target/it-home/<pid>`, emptied when the test process first asks for it.
+fn scratch_home() -> &'static Path {
+    static HOME: OnceLock<PathBuf> = OnceLock::new();
+    HOME.get_or_init(|| {
+        let home = repo_root().join("target/it-home").join(std::process::id().to_string());
+        let _ = std::fs::remove_dir_all(&home);
+        std::fs::create_dir_all(&home).expect("create the tests' scratch home");
+        home
+    })
 }
 
 /// Run the CLI with `--json`, assert success, parse stdout.
