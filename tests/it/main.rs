@@ -27,3 +27,4 @@ mod tablepage;
 mod trainer;
 mod tutorials;
 mod tutorial_facts;
+mod versions;

@@ -24,7 +24,7 @@ pub use diff::{FileStat, SchemaChange, SchemaChangeKind};
 /// Files, bytes and rows moved by a change. `rows` is null when some file's metadata lacks a row
 /// count (Delta files without `numRecords` stats).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[ts(export, rename = "VersionChange")]
 pub struct Change {
     #[ts(type = "number")]
     pub files: u64,
