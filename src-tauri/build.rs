@@ -19,6 +19,9 @@ fn main() {
         "list_tables",
         "table_page",
         "table_sample",
+        // The Versions tab (time travel).
+        "table_versions",
+        "table_diff",
         "size_chart_svg",
         "refresh",
         "process_uptime_ms",

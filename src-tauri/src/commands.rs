@@ -51,6 +51,19 @@ pub async fn table_sample(state: State<'_, AppState>, target: String, limit: Opt
     engine(&state).await?.sample(&target, limit).await.map_err(report)
 }
 
+/// The Versions tab: every retained version with what it added and removed.
+#[tauri::command]
+pub async fn table_versions(state: State<'_, AppState>, target: String) -> Reply<lakescope::versions::TableVersions> {
+    engine(&state).await?.versions(&target).await.map_err(report)
+}
+
+/// The Versions tab's side-by-side view of two versions (ids as `table_versions` gives them).
+#[tauri::command]
+pub async fn table_diff(state: State<'_, AppState>, target: String, from: String, to: String) -> Reply<lakescope::versions::VersionDiff> {
+    let limit = lakescope::versions::DEFAULT_FILE_LIMIT;
+    engine(&state).await?.diff(&target, &from, &to, limit).await.map_err(report)
+}
+
 #[tauri::command]
 pub async fn size_chart_svg(state: State<'_, AppState>, target: String, options: ChartOptions) -> Reply<String> {
     engine(&state).await?.size_chart_svg(&target, &options).await.map_err(report)

@@ -127,6 +127,8 @@ pub fn run() {
             commands::list_tables,
             commands::table_page,
             commands::table_sample,
+            commands::table_versions,
+            commands::table_diff,
             commands::size_chart_svg,
             commands::refresh,
             commands::process_uptime_ms,

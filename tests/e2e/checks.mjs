@@ -194,3 +194,51 @@ export function pick(tables, format, preferred) {
   return `${t.source}.${t.namespace}.${t.name}`;
 }
 
+
+const READ_DIFF = `
+  const d = document.querySelector('[data-testid="diff"]');
+  const ex = (s) => document.querySelector('[data-testid="' + s + '"]')?.dataset.exact ?? null;
+  const sides = {};
+  for (const s of ["from", "to", "added", "removed"]) sides[s] = { files: ex("diff-" + s + "-files"), bytes: ex("diff-" + s + "-bytes"), rows: ex("diff-" + s + "-rows") };
+  return { from: d.dataset.from, to: d.dataset.to, sides,
+    schema: [...document.querySelectorAll('[data-testid="diff-schema-change"]')].map((li) => li.querySelector('code').textContent + ':' + li.dataset.kind) };`;
+
+/** The Versions tab compares two versions exactly as `lakescope diff --json` does: first the newest
+ *  against its parent, then (picked with the keyboard: End, then A) the oldest against the newest. */
+export async function checkVersions(wd, scenario, sources, target) {
+  const versions = cliJson(["--sources", sources, "versions", target]);
+  const newest = versions.versions.at(-1);
+  const oldest = versions.versions[0];
+  await openTab(wd, "versions");
+  await wd.waitFor('[data-testid="versions"][data-state="ready"]', 60000);
+  const count = await wd.exec(`return document.querySelectorAll('[data-testid="version-row"]').length;`);
+  assertEq(count, Math.min(200, versions.versions.length), `${target}: version rows`);
+  const expectDiff = async (a, b) => {
+    const want = cliJson(["--sources", sources, "diff", target, a, b]);
+    await wd.until(
+      `const d = document.querySelector('[data-testid="diff"]'); return d && d.dataset.state === 'ready' && d.dataset.from === arguments[0] && d.dataset.to === arguments[1];`,
+      `the comparison of ${a} with ${b}`, 60000, a, b,
+    );
+    const shown = await wd.exec(READ_DIFF);
+    const s = (n) => (n === null ? "" : String(n));
+    const side = (c) => ({ files: s(c.files), bytes: s(c.bytes), rows: s(c.rows) });
+    assertEq(shown.sides, { from: side(want.from.total), to: side(want.to.total), added: side(want.added), removed: side(want.removed) }, `${target} ${a}→${b}: figures vs lakescope diff`);
+    assertEq(shown.schema, want.schema_changes.map((c) => `${c.column}:${c.kind}`), `${target} ${a}→${b}: schema changes`);
+    return want;
+  };
+  const first = await expectDiff(newest.parent_id ?? newest.version_id, newest.version_id);
+  // Keyboard: focus the newest row, End moves to the oldest, A makes it side A.
+  await wd.exec(`document.getElementById('version-' + arguments[0]).focus();`, newest.version_id);
+  await wd.keys(KEY.end);
+  const focused = await wd.exec(`return document.activeElement?.dataset.version ?? null;`);
+  assertEq(focused, oldest.version_id, `${target}: End focuses the oldest version`);
+  await wd.keys("a");
+  const whole = await expectDiff(oldest.version_id, newest.version_id);
+  await wd.exec(`document.querySelector('[data-testid="diff"]').scrollIntoView();`);
+  await shot(wd, scenario, "versions");
+  console.log(
+    `  ok ${target} versions: ${versions.versions.length} listed; ${first.from.version_id}→${first.to.version_id} ` +
+      `+${first.added.files}/−${first.removed.files} files; ${whole.from.version_id}→${whole.to.version_id} ` +
+      `+${whole.added.files}/−${whole.removed.files} files, ${whole.schema_changes.length} schema changes`,
+  );
+}

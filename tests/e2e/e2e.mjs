@@ -33,6 +33,7 @@ import { ANCHOR, APP, CLI, OUT, PY, ROOT, assert, assertEq, cliJson, launch, sho
 import {
   checkCsp,
   checkTable,
+  checkVersions,
   checkZoom,
   openFromList,
   openTab,
@@ -84,6 +85,8 @@ async function scenarioDemo() {
 
     await openWithQuickOpen(wd, delta.split(".").at(-1), delta);
     await checkTable(wd, scenario, sources, delta);
+    // Time travel: the Versions tab's side-by-side figures are `lakescope diff --json`'s.
+    await checkVersions(wd, scenario, sources, delta);
 
     // Dark mode: the page and the engine-drawn chart switch together.
     await openTab(wd, "history");

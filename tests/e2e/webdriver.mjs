@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
-export const KEY = { enter: "\uE007", escape: "\uE00C", down: "\uE015", up: "\uE014", control: "\uE009" };
+export const KEY = { enter: "\uE007", escape: "\uE00C", down: "\uE015", up: "\uE014", control: "\uE009", end: "\uE010" };
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

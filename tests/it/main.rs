@@ -32,3 +32,4 @@ mod tablepage;
 mod trainer;
 mod tutorials;
 mod tutorial_facts;
+mod versions;

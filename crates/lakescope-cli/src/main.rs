@@ -25,6 +25,7 @@ mod tablepage;
 mod tutorials;
 mod overview;
 mod trainer;
+mod versions;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -78,6 +79,18 @@ enum Command {
     },
     /// Show a table's versions / snapshots, oldest first.
     History { target: String },
+    /// Every retained version / snapshot with the files, bytes and rows it added and removed.
+    Versions { target: String },
+    /// Two versions side by side: totals, files added and removed, schema changes.
+    Diff {
+        target: String,
+        /// Delta version or Iceberg snapshot id (as `versions` prints them).
+        from: String,
+        to: String,
+        /// Files listed per side (the totals count them all).
+        #[arg(long, default_value_t = lakescope::versions::DEFAULT_FILE_LIMIT)]
+        limit: usize,
+    },
     /// Show what a Hive Metastore registers for a table: owner, parameters, partitions with locations.
     Metastore { target: String },
     /// The first rows of a table's current version, read from its first data files (never a scan).
@@ -351,6 +364,10 @@ async fn run(cli: Cli) -> Result<()> {
             let ls = open_sources(cli.sources)?;
             let rows = ls.history(&target).await?;
             if cli.json { print_json(&rows) } else { human::history(&rows) }
+        }
+        Command::Versions { target } => versions::versions(&open_sources(cli.sources)?, &target, cli.json).await,
+        Command::Diff { target, from, to, limit } => {
+            versions::diff(&open_sources(cli.sources)?, &target, &from, &to, limit, cli.json).await
         }
         Command::Metastore { target } => metastore::run(&open_sources(cli.sources)?, &target, cli.json).await,
         Command::Sample { target, limit } => tablepage::sample(&open_sources(cli.sources)?, &target, Some(limit), cli.json).await,

@@ -29,6 +29,7 @@ mod tablepage;
 pub mod tutorials;
 pub mod units;
 pub mod version;
+pub mod versions;
 
 pub use api::Lakescope;
 pub use error::{Error, ErrorKind, Result};

@@ -27,6 +27,8 @@ import type { TableListing } from "../bindings/TableListing";
 import type { SampleRows } from "../bindings/SampleRows";
 import type { TablePage } from "../bindings/TablePage";
 import type { TutorialProgress } from "../bindings/TutorialProgress";
+import type { TableVersions } from "../bindings/TableVersions";
+import type { VersionDiff } from "../bindings/VersionDiff";
 
 export function toReport(e: unknown): ErrorReport {
   if (e && typeof e === "object" && "kind" in e && "message" in e) return e as ErrorReport;
@@ -52,6 +54,9 @@ export const api = {
   tablePage: (target: string) => call<TablePage>("table_page", { target }),
   /** The first `limit` rows of the table's current version (the engine bounds it to 1..1000). */
   tableSample: (target: string, limit: number) => call<SampleRows>("table_sample", { target, limit }),
+  /** The Versions tab: every retained version with what it added and removed, and two side by side. */
+  tableVersions: (target: string) => call<TableVersions>("table_versions", { target }),
+  tableDiff: (target: string, from: string, to: string) => call<VersionDiff>("table_diff", { target, from, to }),
   sizeChartSvg: (target: string, options: ChartOptions) => call<string>("size_chart_svg", { target, options }),
   refresh: () => call<null>("refresh"),
   processUptimeMs: () => call<number>("process_uptime_ms"),

@@ -1,7 +1,7 @@
 // Where the window is: kept in the URL hash so a reload returns to the same table and tab.
 
-export type Tab = "overview" | "schema" | "partitions" | "history" | "storage" | "sample";
-export const TABS: Tab[] = ["overview", "schema", "partitions", "history", "storage", "sample"];
+export type Tab = "overview" | "schema" | "partitions" | "history" | "versions" | "storage" | "sample";
+export const TABS: Tab[] = ["overview", "schema", "partitions", "history", "versions", "storage", "sample"];
 
 export type Route =
   | { view: "catalog"; table: string | null; tab: Tab }

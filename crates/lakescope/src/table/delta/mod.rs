@@ -24,6 +24,7 @@ mod replay;
 mod schema;
 mod sample;
 mod storage;
+mod versions;
 
 use std::collections::BTreeMap;
 

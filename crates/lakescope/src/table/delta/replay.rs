@@ -5,7 +5,7 @@
 //! log mentions, which the storage breakdown needs anyway): commits are fetched a few at a time and
 //! dropped once applied; checkpoints are decoded batch by batch.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use futures::StreamExt;
 
@@ -70,6 +70,18 @@ pub(super) struct Replay<'a> {
     pub rows: Vec<HistoryRow>,
     /// Set while a version's actions are applied.
     counts: Counts,
+    /// [`Mode::History`]: per row, the rows its adds and removes carried (time travel, see
+    /// [`crate::versions`]); `None` where a file has no `numRecords`.
+    pub row_changes: Vec<(Option<u64>, Option<u64>)>,
+    /// Versions whose live files and schema are kept as they close, for a diff between two versions.
+    pub capture: BTreeSet<u64>,
+    pub captured: BTreeMap<u64, Captured>,
+}
+
+/// A version's live files (path, size, records) and schema string, as captured for a diff.
+pub(super) struct Captured {
+    pub files: Vec<(String, u64, Option<u64>)>,
+    pub schema_string: Option<String>,
 }
 
 #[derive(Default)]
@@ -79,6 +91,10 @@ struct Counts {
     removed_files: u64,
     removed_bytes: u64,
     commit_info: Option<CommitInfo>,
+    added_records: u64,
+    removed_records: u64,
+    added_records_unknown: bool,
+    removed_records_unknown: bool,
 }
 
 impl<'a> Replay<'a> {
@@ -98,6 +114,9 @@ impl<'a> Replay<'a> {
             referenced: HashSet::new(),
             rows: Vec::new(),
             counts: Counts::default(),
+            row_changes: Vec::new(),
+            capture: BTreeSet::new(),
+            captured: BTreeMap::new(),
         }
     }
 
@@ -265,6 +284,14 @@ impl<'a> Replay<'a> {
         };
         if self.mode == Mode::Table {
             self.rows.clear();
+        } else {
+            let known = |n: u64, unknown: bool| (!unknown).then_some(n);
+            self.row_changes.push((known(c.added_records, c.added_records_unknown), known(c.removed_records, c.removed_records_unknown)));
+        }
+        if self.capture.contains(&v) {
+            let files = self.live.values().map(|f| (f.path.clone(), f.size, f.records)).collect();
+            let schema_string = self.metadata.as_ref().map(|m| m.schema_string.clone());
+            self.captured.insert(v, Captured { files, schema_string });
         }
         self.rows.push(row);
     }
@@ -285,6 +312,10 @@ fn count(c: &mut Counts, live: &HashMap<String, LiveFile>, action: &Action) {
         Action::Add(a) => {
             c.added_files += 1;
             c.added_bytes += a.size;
+            match a.records {
+                Some(r) => c.added_records += r,
+                None => c.added_records_unknown = true,
+            }
         }
         Action::Remove(r) => {
             c.removed_files += 1;
@@ -292,6 +323,11 @@ fn count(c: &mut Counts, live: &HashMap<String, LiveFile>, action: &Action) {
                 .size
                 .or_else(|| live.get(&file_key(&r.path, r.deletion_vector.as_ref())).map(|f| f.size))
                 .unwrap_or(0);
+            // Rows of a removed file are those its add recorded (removes rarely carry stats).
+            match live.get(&file_key(&r.path, r.deletion_vector.as_ref())).and_then(|f| f.records) {
+                Some(n) => c.removed_records += n,
+                None => c.removed_records_unknown = true,
+            }
         }
         Action::CommitInfo(info) => c.commit_info = Some(info.clone()),
         _ => {}

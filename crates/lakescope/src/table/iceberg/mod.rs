@@ -15,6 +15,7 @@ mod manifests;
 mod metadata;
 mod sample;
 mod storage;
+mod versions;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
