@@ -22,8 +22,17 @@ let shotNo = 0;
 // ---------------------------------------------------------------------------------------------------
 // helpers
 
+/** The CLI's own config and data dirs: never the user's sources file or store (which may be newer). */
+const CLI_HOME = path.join(OUT, "cli-home");
+const CLI_ENV = {
+  ...process.env,
+  XDG_CONFIG_HOME: path.join(CLI_HOME, "config"),
+  XDG_DATA_HOME: path.join(CLI_HOME, "data"),
+  XDG_CACHE_HOME: path.join(CLI_HOME, "cache"),
+};
+
 export function cliJson(args) {
-  const out = execFileSync(CLI, [...args, "--json"], { encoding: "utf8", maxBuffer: 256 << 20 });
+  const out = execFileSync(CLI, [...args, "--json"], { encoding: "utf8", maxBuffer: 256 << 20, env: CLI_ENV });
   return JSON.parse(out);
 }
 

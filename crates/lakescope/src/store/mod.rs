@@ -117,8 +117,18 @@ impl Store {
             Pool::Sqlite(pool)
         };
         let store = Store { pool, display };
-        on_pool!(store, p => MIGRATOR.run(p).await).map_err(|e| {
-            Error::new(crate::ErrorKind::Corrupt, format!("migrating store {}: {e}", store.display)).with_source(e)
+        on_pool!(store, p => MIGRATOR.run(p).await).map_err(|e| match e {
+            // A store a newer Lakescope has migrated: nothing is wrong with it, this build is older.
+            sqlx::migrate::MigrateError::VersionMissing(v) => Error::new(
+                crate::ErrorKind::Unsupported,
+                format!(
+                    "store {} was upgraded by a newer Lakescope (its migration {v} is unknown to this build {}): \
+                     open it with that version, or use another store (--store)",
+                    store.display,
+                    crate::version::VERSION
+                ),
+            ),
+            e => Error::new(crate::ErrorKind::Corrupt, format!("migrating store {}: {e}", store.display)).with_source(e),
         })?;
         Ok(store)
     }

@@ -167,3 +167,23 @@ async fn the_latest_snapshot_of_a_day_is_summed_and_growth_reads_recorded_versio
     assert_eq!((g[1].has_history, g[1].bytes_before, g[1].bytes_now), (true, 100, 300), "version 9 is after as-of");
     assert!(store.latest_finished_run(day).await.unwrap().is_none(), "no run finished yet");
 }
+
+#[tokio::test]
+async fn a_store_a_newer_build_migrated_is_refused_saying_so() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("s.db");
+    Store::open(Some(path.to_str().unwrap())).await.unwrap().close().await;
+    // What a newer build leaves behind: a migration this build does not have.
+    {
+        use sqlx::Connection;
+        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (9999, 'future', 1, x'00', 0)")
+            .execute(&mut c)
+            .await
+            .unwrap();
+        c.close().await.unwrap();
+    }
+    let e = Store::open(Some(path.to_str().unwrap())).await.err().expect("a newer store is refused");
+    assert_eq!(e.kind, crate::ErrorKind::Unsupported, "{e}");
+    assert!(e.message.contains("newer Lakescope") && e.message.contains("9999") && e.message.contains("s.db"), "{}", e.message);
+}
