@@ -8,7 +8,7 @@
 use crate::error::{Result, ResultExt};
 use crate::model::HistoryRow;
 
-use super::{rows, CollectionRun, Pool, Store};
+use super::{rows, CollectionRun, INSERT_SNAPSHOT, Pool, SizeSnapshot, Store};
 
 /// One schema's (`source.namespace`) sums over the latest snapshots of its tables.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,41 +134,13 @@ impl Store {
     /// Record many tables' snapshots and versions in one transaction (bulk loads such as `lakescope bench
     /// size`'s scratch store: one commit instead of one per table). Already recorded rows are kept.
     pub async fn import(&self, tables: &[(super::SizeSnapshot, Vec<HistoryRow>)]) -> Result<()> {
-        const SNAP: &str = "INSERT INTO table_snapshots (source, namespace, name, day, version_key, run_id, format, \
-             location, collected_ms, version_id, version_ms, records, data_files, data_bytes, total_bytes, total_files, \
-             live_bytes, old_version_bytes, orphan_bytes, metadata_bytes, reclaimable_bytes) VALUES ($1, $2, $3, $4, \
-             $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) ON CONFLICT DO NOTHING";
         const VERSION: &str = "INSERT INTO table_versions (source, namespace, name, version_id, version, timestamp_ms, \
              data_bytes) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING";
         let n = |v: u64| v as i64;
         on_pool!(self, p => async {
             let mut tx = p.begin().await?;
             for (s, history) in tables {
-                let b = &s.storage;
-                sqlx::query(SNAP)
-                    .bind(&s.source)
-                    .bind(&s.namespace)
-                    .bind(&s.name)
-                    .bind(&s.day)
-                    .bind(&s.version_key)
-                    .bind(&s.run_id)
-                    .bind(s.format.to_string())
-                    .bind(&s.location)
-                    .bind(s.collected_ms)
-                    .bind(&s.version_id)
-                    .bind(s.version_ms)
-                    .bind(s.records.map(n))
-                    .bind(n(s.data_files))
-                    .bind(n(s.data_bytes))
-                    .bind(n(b.total_bytes))
-                    .bind(n(b.total_files))
-                    .bind(n(b.live_bytes))
-                    .bind(n(b.old_version_bytes))
-                    .bind(n(b.orphan_bytes))
-                    .bind(n(b.metadata_bytes))
-                    .bind(n(b.reclaimable_bytes))
-                    .execute(&mut *tx)
-                    .await?;
+                insert_snapshot!(s).execute(&mut *tx).await?;
                 for h in history {
                     sqlx::query(VERSION)
                         .bind(&s.source)

@@ -63,6 +63,44 @@ macro_rules! on_pool {
     };
 }
 
+/// One `table_snapshots` row; a table, day and version already recorded is left as it is.
+const INSERT_SNAPSHOT: &str = "INSERT INTO table_snapshots (source, namespace, name, day, version_key, run_id, format, \
+             location, collected_ms, version_id, version_ms, records, data_files, data_bytes, total_bytes, total_files, \
+             live_bytes, old_version_bytes, orphan_bytes, metadata_bytes, reclaimable_bytes) VALUES ($1, $2, $3, $4, \
+             $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) ON CONFLICT DO NOTHING";
+
+/// [`INSERT_SNAPSHOT`] with a [`SizeSnapshot`]'s values bound, for whichever database the pool is (one
+/// list of binds for `record_snapshot` and for bulk imports).
+macro_rules! insert_snapshot {
+    ($s:expr) => {{
+        let s: &SizeSnapshot = $s;
+        let b = &s.storage;
+        let n = |v: u64| v as i64;
+        sqlx::query(INSERT_SNAPSHOT)
+            .bind(&s.source)
+            .bind(&s.namespace)
+            .bind(&s.name)
+            .bind(&s.day)
+            .bind(&s.version_key)
+            .bind(&s.run_id)
+            .bind(s.format.to_string())
+            .bind(&s.location)
+            .bind(s.collected_ms)
+            .bind(&s.version_id)
+            .bind(s.version_ms)
+            .bind(s.records.map(n))
+            .bind(n(s.data_files))
+            .bind(n(s.data_bytes))
+            .bind(n(b.total_bytes))
+            .bind(n(b.total_files))
+            .bind(n(b.live_bytes))
+            .bind(n(b.old_version_bytes))
+            .bind(n(b.orphan_bytes))
+            .bind(n(b.metadata_bytes))
+            .bind(n(b.reclaimable_bytes))
+    }};
+}
+
 /// An open, migrated store.
 pub struct Store {
     pool: Pool,
@@ -166,40 +204,11 @@ impl Store {
     /// Record one table's snapshot and count it in its run, in one transaction. Returns false when the
     /// same table, day and version was already recorded (nothing is written then but the count).
     pub async fn record_snapshot(&self, s: &SizeSnapshot) -> Result<bool> {
-        const INSERT: &str = "INSERT INTO table_snapshots (source, namespace, name, day, version_key, run_id, format, \
-             location, collected_ms, version_id, version_ms, records, data_files, data_bytes, total_bytes, total_files, \
-             live_bytes, old_version_bytes, orphan_bytes, metadata_bytes, reclaimable_bytes) VALUES ($1, $2, $3, $4, \
-             $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) ON CONFLICT DO NOTHING";
         const RECORDED: &str = "UPDATE collection_runs SET tables_recorded = tables_recorded + 1 WHERE run_id = $1";
         const PRESENT: &str = "UPDATE collection_runs SET tables_present = tables_present + 1 WHERE run_id = $1";
-        let b = &s.storage;
-        let n = |v: u64| v as i64;
         let inserted = on_pool!(self, p => async {
             let mut tx = p.begin().await?;
-            let done = sqlx::query(INSERT)
-                .bind(&s.source)
-                .bind(&s.namespace)
-                .bind(&s.name)
-                .bind(&s.day)
-                .bind(&s.version_key)
-                .bind(&s.run_id)
-                .bind(s.format.to_string())
-                .bind(&s.location)
-                .bind(s.collected_ms)
-                .bind(&s.version_id)
-                .bind(s.version_ms)
-                .bind(s.records.map(n))
-                .bind(n(s.data_files))
-                .bind(n(s.data_bytes))
-                .bind(n(b.total_bytes))
-                .bind(n(b.total_files))
-                .bind(n(b.live_bytes))
-                .bind(n(b.old_version_bytes))
-                .bind(n(b.orphan_bytes))
-                .bind(n(b.metadata_bytes))
-                .bind(n(b.reclaimable_bytes))
-                .execute(&mut *tx)
-                .await?;
+            let done = insert_snapshot!(s).execute(&mut *tx).await?;
             let inserted = done.rows_affected() == 1;
             sqlx::query(if inserted { RECORDED } else { PRESENT }).bind(&s.run_id).execute(&mut *tx).await?;
             tx.commit().await?;
