@@ -6,8 +6,8 @@ use lakescope::units;
 use lakescope::Result;
 
 /// Print rows as left-aligned columns under a header.
-fn grid(header: &[&str], rows: Vec<Vec<String>>) {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+pub(crate) fn grid(header: &[&str], rows: Vec<Vec<String>>) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in &rows {
         for (w, c) in widths.iter_mut().zip(r) {
             *w = (*w).max(c.chars().count());

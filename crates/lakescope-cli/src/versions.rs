@@ -53,7 +53,7 @@ fn human_versions(v: &TableVersions) {
             ]
         })
         .collect();
-    print_grid(&header, grid);
+    crate::human::grid(&header, grid);
     for n in &v.notes {
         outln!("note: {n}");
     }
@@ -74,7 +74,7 @@ fn human_diff(d: &VersionDiff) {
         pair("columns", f.schema.len().to_string(), t.schema.len().to_string()),
     ];
     let header = ["", "FROM", "TO"];
-    print_grid(&header, grid);
+    crate::human::grid(&header, grid);
     outln!("\nadded:   {}", change('+', &d.added));
     for f in &d.added_files {
         outln!("  + {}  {}  {} rows", f.path, units::bytes(f.bytes), rows(f.rows));
@@ -103,22 +103,5 @@ fn human_diff(d: &VersionDiff) {
     }
     for n in &d.notes {
         outln!("note: {n}");
-    }
-}
-
-fn print_grid(header: &[&str], rows: Vec<Vec<String>>) {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for r in &rows {
-        for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
-    let line = |cells: Vec<String>| {
-        let s: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
-        outln!("{}", s.join("  ").trim_end());
-    };
-    line(header.iter().map(|s| s.to_string()).collect());
-    for r in rows {
-        line(r);
     }
 }
