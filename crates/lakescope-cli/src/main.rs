@@ -347,7 +347,7 @@ async fn run(cli: Cli) -> Result<()> {
             if cli.json { print_json(&listing.tables) } else { human::tables(&listing.tables) }
         }
         Command::Table { target } => {
-            let ls = open_sources(cli.sources)?;
+            let ls = open_sources_for(cli.sources, &target)?;
             let info = ls.table(&target, &read).await?;
             if cli.json { print_json(&info) } else { human::table(&info) }
         }
@@ -361,17 +361,17 @@ async fn run(cli: Cli) -> Result<()> {
             if cli.json { print_json(&report) } else { du::human(&report) }
         }
         Command::History { target } => {
-            let ls = open_sources(cli.sources)?;
+            let ls = open_sources_for(cli.sources, &target)?;
             let rows = ls.history(&target).await?;
             if cli.json { print_json(&rows) } else { human::history(&rows) }
         }
-        Command::Versions { target } => versions::versions(&open_sources(cli.sources)?, &target, cli.json).await,
+        Command::Versions { target } => versions::versions(&open_sources_for(cli.sources, &target)?, &target, cli.json).await,
         Command::Diff { target, from, to, limit } => {
-            versions::diff(&open_sources(cli.sources)?, &target, &from, &to, limit, cli.json).await
+            versions::diff(&open_sources_for(cli.sources, &target)?, &target, &from, &to, limit, cli.json).await
         }
         Command::Metastore { target } => metastore::run(&open_sources(cli.sources)?, &target, cli.json).await,
-        Command::Sample { target, limit } => tablepage::sample(&open_sources(cli.sources)?, &target, Some(limit), cli.json).await,
-        Command::Ddl { target } => tablepage::ddl(&open_sources(cli.sources)?, &target, &read, cli.json).await,
+        Command::Sample { target, limit } => tablepage::sample(&open_sources_for(cli.sources, &target)?, &target, Some(limit), cli.json).await,
+        Command::Ddl { target } => tablepage::ddl(&open_sources_for(cli.sources, &target)?, &target, &read, cli.json).await,
         Command::Bench(BenchCommand::Du { dir, s3, runs, python }) => du::bench(dir, s3, runs, python, cli.json),
         Command::Bench(BenchCommand::History { runs, min_versions, python }) => {
             let sources_file = match cli.sources {
@@ -455,7 +455,7 @@ async fn run(cli: Cli) -> Result<()> {
             print_json(&serde_json::json!({ "out": out }))
         }
         Command::Chart { kind: ChartKind::Size, target: Some(target), out, theme, width, height, app: _, overview: _ } => {
-            let ls = open_sources(cli.sources)?;
+            let ls = open_sources_for(cli.sources, &target)?;
             let rows = ls.history(&target).await?;
             let theme = match theme {
                 ThemeArg::Light => Theme::Light,
@@ -475,6 +475,17 @@ async fn run(cli: Cli) -> Result<()> {
 }
 
 /// The sources to use: `--sources`, else the user's sources file, else the demo lakehouse's.
+/// Sources for a command about one `target`: a location (a path or URL) needs no sources file — one
+/// only lends its store options (endpoint, region) to locations inside it — so only a table *name*
+/// fails when there is none.
+fn open_sources_for(explicit: Option<PathBuf>, target: &str) -> Result<Lakescope> {
+    let is_location = target.contains('/');
+    match open_sources(explicit.clone()) {
+        Err(e) if explicit.is_none() && is_location && e.kind == lakescope::ErrorKind::NotFound => Ok(Lakescope::new(Vec::new(), None)),
+        r => r,
+    }
+}
+
 fn open_sources(explicit: Option<PathBuf>) -> Result<Lakescope> {
     if let Some(p) = explicit {
         return Lakescope::from_sources_file(&p);

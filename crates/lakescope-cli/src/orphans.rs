@@ -4,10 +4,10 @@
 use lakescope::{Result, units};
 
 use crate::size_cmds::Globals;
-use crate::{open_sources, print_json};
+use crate::{open_sources_for, print_json};
 
 pub async fn run(target: &str, g: Globals) -> Result<()> {
-    let ls = open_sources(g.sources)?;
+    let ls = open_sources_for(g.sources, target)?;
     let read = lakescope::table::ReadOptions { as_of_ms: g.as_of_ms };
     let report = ls.orphan_files(target, &read).await?;
     if g.json {

@@ -155,7 +155,7 @@ impl Store {
             Pool::Sqlite(pool)
         };
         let store = Store { pool, display };
-        on_pool!(store, p => MIGRATOR.run(p).await).map_err(|e| match e {
+        store.migrate().await.map_err(|e| match e {
             // A store a newer Lakescope has migrated: nothing is wrong with it, this build is older.
             sqlx::migrate::MigrateError::VersionMissing(v) => Error::new(
                 crate::ErrorKind::Unsupported,
@@ -169,6 +169,22 @@ impl Store {
             e => Error::new(crate::ErrorKind::Corrupt, format!("migrating store {}: {e}", store.display)).with_source(e),
         })?;
         Ok(store)
+    }
+
+    /// Bring the store's schema up to date. sqlx takes no lock on SQLite, so two opens of a new store at
+    /// once (the app's first launch opens it from several commands, a CLI may run beside it) could both
+    /// create a table: opens in this process take turns, and a run that lost the race to another
+    /// process is retried once, when the other's migrations are committed and are skipped.
+    async fn migrate(&self) -> std::result::Result<(), sqlx::migrate::MigrateError> {
+        static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+        let _turn = TURN.lock().await;
+        match on_pool!(self, p => MIGRATOR.run(p).await) {
+            Err(sqlx::migrate::MigrateError::Execute(_) | sqlx::migrate::MigrateError::ExecuteMigration(..)) => {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                on_pool!(self, p => MIGRATOR.run(p).await)
+            }
+            r => r,
+        }
     }
 
     /// The store's URL or path, password redacted.

@@ -187,3 +187,13 @@ async fn a_store_a_newer_build_migrated_is_refused_saying_so() {
     assert_eq!(e.kind, crate::ErrorKind::Unsupported, "{e}");
     assert!(e.message.contains("newer Lakescope") && e.message.contains("9999") && e.message.contains("s.db"), "{}", e.message);
 }
+
+#[tokio::test]
+async fn a_new_store_opened_many_times_at_once_migrates_once() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("s.db").display().to_string();
+    let opens = (0..8).map(|_| Store::open(Some(&path)));
+    for r in futures::future::join_all(opens).await {
+        r.expect("every concurrent open of a new store succeeds").close().await;
+    }
+}
