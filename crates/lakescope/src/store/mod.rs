@@ -116,6 +116,10 @@ impl Store {
     /// Open (creating if needed) and migrate the store at `target`: `sqlite://…`, `postgres://…`, or a
     /// plain file path (SQLite). `None` means [`default_store_path`].
     pub async fn open(target: Option<&str>) -> Result<Store> {
+        // Opens in this process take turns: a new SQLite file's first connections switch it to WAL and
+        // create its tables, and sqlx locks neither (see `migrate`).
+        static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+        let _turn = TURN.lock().await;
         let target = match target {
             Some(t) if !t.trim().is_empty() => t.trim().to_string(),
             _ => default_store_path().display().to_string(),
@@ -173,11 +177,9 @@ impl Store {
 
     /// Bring the store's schema up to date. sqlx takes no lock on SQLite, so two opens of a new store at
     /// once (the app's first launch opens it from several commands, a CLI may run beside it) could both
-    /// create a table: opens in this process take turns, and a run that lost the race to another
-    /// process is retried once, when the other's migrations are committed and are skipped.
+    /// create a table: opens in this process take turns ([`Store::open`]), and a run that lost the race
+    /// to another process is retried once, when the other's migrations are committed and are skipped.
     async fn migrate(&self) -> std::result::Result<(), sqlx::migrate::MigrateError> {
-        static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-        let _turn = TURN.lock().await;
         match on_pool!(self, p => MIGRATOR.run(p).await) {
             Err(sqlx::migrate::MigrateError::Execute(_) | sqlx::migrate::MigrateError::ExecuteMigration(..)) => {
                 tokio::time::sleep(Duration::from_millis(200)).await;
