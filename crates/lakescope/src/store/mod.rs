@@ -116,10 +116,11 @@ impl Store {
     /// Open (creating if needed) and migrate the store at `target`: `sqlite://…`, `postgres://…`, or a
     /// plain file path (SQLite). `None` means [`default_store_path`].
     pub async fn open(target: Option<&str>) -> Result<Store> {
-        // Opens in this process take turns: a new SQLite file's first connections switch it to WAL and
-        // create its tables, and sqlx locks neither (see `migrate`).
+        // SQLite opens in this process take turns: a new file's first connections switch it to WAL and
+        // create its tables, and sqlx locks neither (see `migrate`). PostgreSQL locks its own migrations.
         static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-        let _turn = TURN.lock().await;
+        let is_postgres = target.is_some_and(|t| t.starts_with("postgres://") || t.starts_with("postgresql://"));
+        let _turn = if is_postgres { None } else { Some(TURN.lock().await) };
         let target = match target {
             Some(t) if !t.trim().is_empty() => t.trim().to_string(),
             _ => default_store_path().display().to_string(),
