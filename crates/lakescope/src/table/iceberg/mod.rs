@@ -177,18 +177,7 @@ impl IcebergTable {
             warnings.push("gc.enabled=false: expire_snapshots and remove_orphan_files refuse to delete files".into());
         }
 
-        let schema = m
-            .current_schema()
-            .as_struct()
-            .fields()
-            .iter()
-            .map(|f| Column {
-                name: f.name.clone(),
-                data_type: manifests::type_name(&f.field_type),
-                nullable: !f.required,
-                comment: f.doc.clone(),
-            })
-            .collect();
+        let schema = columns(m.current_schema());
         let properties: BTreeMap<String, String> = m.properties().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         Ok(TableInfo {
             name: l.root.display().rsplit('/').next().unwrap_or_default().to_string(),
@@ -221,4 +210,19 @@ impl std::fmt::Debug for IcebergTable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "IcebergTable({})", self.loaded.file)
     }
+}
+
+/// A schema's top-level fields as the table page and the Versions view show them.
+pub(super) fn columns(schema: &iceberg::spec::Schema) -> Vec<Column> {
+    schema
+        .as_struct()
+        .fields()
+        .iter()
+        .map(|f| Column {
+            name: f.name.clone(),
+            data_type: manifests::type_name(&f.field_type),
+            nullable: !f.required,
+            comment: f.doc.clone(),
+        })
+        .collect()
 }

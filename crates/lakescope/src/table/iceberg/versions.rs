@@ -11,9 +11,9 @@ use std::sync::Arc;
 use futures::StreamExt;
 use iceberg::spec::{DataContentType, Manifest, ManifestFile, ManifestStatus, Snapshot};
 
-use super::{history, manifests, IcebergTable};
+use super::{columns, history, manifests, IcebergTable};
 use crate::error::{Error, Result};
-use crate::model::{Column, HistoryRow};
+use crate::model::HistoryRow;
 use crate::storage::Location;
 use crate::versions::{diff, unknown_version, Change, FileStat, VersionEntry, VersionState};
 
@@ -194,17 +194,4 @@ fn plus(c: Change, f: &FileStat) -> Change {
     Change { files: c.files + 1, bytes: c.bytes + f.bytes, rows: c.rows.zip(f.rows).map(|(a, b)| a + b) }
 }
 
-fn columns(schema: &iceberg::spec::Schema) -> Vec<Column> {
-    schema
-        .as_struct()
-        .fields()
-        .iter()
-        .map(|f| Column {
-            name: f.name.clone(),
-            data_type: manifests::type_name(&f.field_type),
-            nullable: !f.required,
-            comment: f.doc.clone(),
-        })
-        .collect()
-}
 
