@@ -213,7 +213,8 @@ class HistoryServer:
                                    f"before answering; its log:\n{self.log_tail()}")
             try:
                 return self.get("/applications", timeout=5)
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            # A server still starting (slow on a loaded machine) may answer with an empty body.
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError, json.JSONDecodeError):
                 time.sleep(0.2)
         raise ToolError(4, f"History Server did not answer on port {self.port} in time; "
                            f"its log:\n{self.log_tail()}")
