@@ -5,32 +5,45 @@
 #
 #   scripts/setup.sh            everything
 #   scripts/setup.sh --app      only what building and running the app needs (system packages, UI packages)
-#   scripts/setup.sh --tools    only the test tools (reference tools' venv, Azurite, tauri-driver); the test
-#                               command runs this while the Rust build runs in the background
+#   scripts/setup.sh --tools    only the test tools (their system packages, the reference tools' venv, Azurite,
+#                               tauri-driver); the test command runs this while the Rust build runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-all}"
 
 log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 
-if [ "$mode" != "--tools" ]; then
 # --- system packages ------------------------------------------------------------------------------
-apt_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libsoup-3.0-dev
-  build-essential pkg-config libssl-dev libxdo-dev file xvfb webkit2gtk-driver imagemagick
+# Two sets, so the test command can start compiling after the first: what building and running the app
+# needs, and what only the tests need (installed while the build runs).
+app_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libsoup-3.0-dev
+  build-essential pkg-config libssl-dev libxdo-dev file
+  xvfb imagemagick)  # a headless run of the app, and its screenshot
+test_pkgs=(webkit2gtk-driver  # WebKitWebDriver, which tauri-driver drives in the E2E tests
   openjdk-17-jre-headless  # Java 17: Spark and its History Server in the Spark tests
   postgresql mariadb-server  # backing databases of the Hive Metastore tests (scripts/databases.sh)
   desktop-file-utils x11-utils)  # the .deb install test: validate the desktop entry, find the X window
-missing=()
-for p in "${apt_pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
+install_missing() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -gt 0 ] || return 0
   log "installing system packages: ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  # One package-list update per hour is enough (the test command calls this twice).
+  if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -60 2>/dev/null | head -1)" ]; then
+    $sudo apt-get update -qq
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+case "$mode" in
+  --app) install_missing "${app_pkgs[@]}" ;;
+  --tools) install_missing "${test_pkgs[@]}" ;;
+  *) install_missing "${app_pkgs[@]}" "${test_pkgs[@]}" ;;
+esac
 
+if [ "$mode" != "--tools" ]; then
 # --- Rust -----------------------------------------------------------------------------------------
 command -v cargo >/dev/null || { echo "cargo not found: install Rust (rustup) first" >&2; exit 1; }
 

@@ -28,16 +28,19 @@ export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 step "build the workspace, its tests and the app, with clippy (in the background while the test tools install)"
 mkdir -p target
 build_log=target/test-build.log
-# The tests' build first, then every other target (the app's binary, which no test builds): with the tests'
-# dev-dependencies in both, features resolve alike and the second build only adds the app.
-( cargo test --workspace --locked --no-run && cargo build --workspace --all-targets --locked ) > "$build_log" 2>&1 &
+# One build of the tests and every binary (the app's too, which no test builds): `--tests` brings in the
+# dev-dependencies, so features resolve as `cargo test` resolves them and the test run below finds it all
+# built. (`--all-targets` would also build test harnesses of the binaries, which have none.)
+# A cold target (CI's every run) builds without incremental state, which only a rebuild could use.
+[ -d target/debug/deps ] || export CARGO_INCREMENTAL=0
+cargo build --workspace --bins --tests --locked > "$build_log" 2>&1 &
 build_pid=$!
 e2e_pid=
 # If a later step fails, the script stops: do not leave the build or the E2E run (its own process group:
 # Xvfb, tauri-driver, the app) running behind it.
 trap '[ -n "${build_pid:-}" ] && kill "$build_pid" 2>/dev/null; [ -n "${e2e_pid:-}" ] && kill -- "-$e2e_pid" 2>/dev/null; true' EXIT
 
-step "setup: test tools (reference tools' venv, Azurite, tauri-driver)"
+step "setup: test tools (their system packages, reference tools' venv, Azurite, tauri-driver)"
 scripts/setup.sh --tools
 export LAKESCOPE_PYTHON="$PWD/.venv/bin/python"
 export LAKESCOPE_REST_PYTHON="$PWD/.venv-rest/bin/python"
