@@ -13,6 +13,8 @@
 //! keyed by (table, UTC day, version), a rerun after a crash or `kill -9` records exactly the tables
 //! the killed run had not finished, and a second run on the same day records nothing new.
 
+pub mod schedule;
+
 use serde::Serialize;
 use ts_rs::TS;
 
