@@ -1,6 +1,7 @@
 //! `lakescope overview --from-store`: right after `collect` on the demo lakehouse, the overview added up
 //! by the store's SQL (SQLite and PostgreSQL alike) equals the live overview that reads every table —
-//! totals, per-schema bytes, growth, movers and failures — and collecting into PostgreSQL twice records
+//! totals, per-schema bytes, growth, movers, failures and the findings `collect` recorded (ranked by $ saved
+//! per month, re-priced for another price profile) — and collecting into PostgreSQL twice records
 //! every table once, with the same rows as a SQLite store.
 
 use std::sync::OnceLock;
@@ -41,7 +42,7 @@ fn sorted(v: &Value, key: Option<&str>) -> Vec<String> {
     out
 }
 
-/// Every figure the store can hold equals the live overview's (findings are live-only by design).
+/// Every figure the store holds equals the live overview's, findings included.
 fn assert_same_as_live(stored: &Value, store: &str) {
     let live = live();
     assert!(live["from_store"].is_null(), "the live overview says it is live");
@@ -63,7 +64,23 @@ fn assert_same_as_live(stored: &Value, store: &str) {
         }
         assert!(close(&s["growth_usd_per_month"], &l["growth_usd_per_month"]), "{store}: mover {}", l["table"]);
     }
-    assert!(stored["findings"].as_array().unwrap().is_empty(), "findings are not in the store");
+    assert_same_findings(stored, live, store);
+}
+
+/// The stored run's findings are the live read's, in the same rank order ($ per month first), with the
+/// same bytes, commands and reasons; dollars equal up to rounding.
+fn assert_same_findings(stored: &Value, live: &Value, store: &str) {
+    let (sf, lf) = (stored["findings"].as_array().unwrap(), live["findings"].as_array().unwrap());
+    assert!(lf.len() >= 3, "the demo has findings to save money: {lf:?}");
+    assert_eq!(sf.len(), lf.len(), "{store}: findings");
+    for (s, l) in sf.iter().zip(lf) {
+        let (mut s, mut l) = (s.clone(), l.clone());
+        let (su, lu) = (s.as_object_mut().unwrap().remove("usd_per_month").unwrap(), l.as_object_mut().unwrap().remove("usd_per_month").unwrap());
+        assert_eq!(s, l, "{store}: finding");
+        assert!(close(&su, &lu), "{store}: $ of {} {}: {su} vs live {lu}", l["kind"], l["table"]);
+    }
+    assert!(close(&stored["findings_usd_per_month"], &live["findings_usd_per_month"]), "{store}: findings $ total");
+    assert_eq!(stored["rules"], live["rules"], "{store}: the rules the findings were found under");
 }
 
 /// Snapshot rows without the run that wrote them (run ids differ between stores).
@@ -105,6 +122,15 @@ fn overview_from_a_sqlite_store_equals_the_live_overview_right_after_collect() {
         assert_eq!(svg.matches(&label).count(), 1, "the chart labels {label} once");
     }
 
+    // Asked for another price profile, the stored findings are re-priced from their bytes exactly as a
+    // live read under that profile prices them.
+    let glacier = run(store, &["overview", "--from-store", "--profile", "aws-s3-glacier"]);
+    let live_glacier = run(store, &["findings", "--profile", "aws-s3-glacier"]);
+    assert!(!close(&glacier["findings_usd_per_month"], &stored["findings_usd_per_month"]), "another profile, other dollars");
+    let mut live_glacier = live_glacier.clone();
+    live_glacier["findings_usd_per_month"] =
+        serde_json::json!(live_glacier["findings"].as_array().unwrap().iter().map(|f| f["usd_per_month"].as_f64().unwrap()).sum::<f64>());
+    assert_same_findings(&glacier, &live_glacier, "sqlite, re-priced");
 }
 
 #[test]
@@ -154,13 +180,17 @@ fn collect_into_postgres_is_idempotent_and_adds_up_like_sqlite_and_live() {
     assert!(!stored["from_store"]["store"].as_str().unwrap().contains("lakescope-test"), "the password is redacted");
 }
 
-/// `bench size` at toy scale (debug build, no timing asserted): the overview the store's SQL adds up
-/// over generated tables equals the figures computed from the generated rows, growth included.
+/// `bench size` at toy scale (debug build, no timing asserted): the breakdown of small tables written by
+/// pyiceberg and deltalake equals the one those libraries compute, and the overview the store's SQL adds
+/// up over generated tables equals the figures computed from the generated rows, growth included.
 #[test]
 fn bench_size_checks_the_stored_overview_against_the_generated_rows() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().to_str().unwrap();
-    let r = cli_json(&["bench", "size", "--tables", "90", "--versions", "5", "--chart-days", "40", "--runs", "1", "--dir", dir]);
+    let r = cli_json(&[
+        "bench", "size", "--tables", "90", "--versions", "5", "--chart-days", "40", "--runs", "1", "--dir", dir,
+        "--files", "24", "--snapshots", "12",
+    ]);
     let checks = r["checks"].as_array().unwrap();
     assert_eq!(checks.len(), 8, "{r}");
     for c in checks {
@@ -172,4 +202,18 @@ fn bench_size_checks_the_stored_overview_against_the_generated_rows() {
     let goals = r["goals"].as_array().unwrap();
     assert_eq!(goals.len(), 2, "{r}");
     assert!(goals.iter().all(|g| g["ours_seconds"].as_f64().unwrap() > 0.0), "{r}");
+
+    // Part (a): our breakdown of tables written by pyiceberg and deltalake equals theirs, figure for
+    // figure (the bench refuses to time otherwise); each has old versions, orphans and something to reclaim.
+    let tables = r["breakdown"]["tables"].as_array().unwrap();
+    assert_eq!(tables.iter().map(|t| t["format"].as_str().unwrap()).collect::<Vec<_>>(), ["iceberg", "delta"], "{r}");
+    for t in tables {
+        assert_eq!(t["ours"], t["reference"], "{t}");
+        for key in ["live_bytes", "old_version_bytes", "orphan_bytes", "metadata_bytes", "reclaimable_bytes"] {
+            assert!(t["ours"][key].as_u64().unwrap() > 0, "{key}: {t}");
+        }
+        assert!(t["ours"]["reclaimable_bytes"].as_u64() < t["ours"]["total_bytes"].as_u64(), "{t}");
+        assert_eq!(t["snapshots"], 12, "{t}");
+        assert!(t["timing"]["ours_seconds"].as_f64().unwrap() > 0.0 && t["timing"]["reference_seconds"].as_f64().unwrap() > 0.0, "{t}");
+    }
 }

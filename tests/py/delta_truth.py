@@ -8,6 +8,8 @@ Used by tests/it/delta_truth.rs to check Lakescope's numbers. Commands:
   vacuum PATH               what VACUUM FULL (dry run, the table's own retention) would delete now
   vacuum-split PATH         VACUUM FULL's dry run split into files some version added (VACUUM's removed
                             files) and untracked ones no version mentions (Lakescope's orphan finding)
+  breakdown PATH            the storage breakdown (live / old_version / orphan / metadata / reclaimable
+                            bytes) with the seconds deltalake took (`lakescope bench size`)
   vacuum-now PATH           run VACUUM FULL with zero retention (writes VACUUM START/END commits)
   write-mixed DIR           a partitioned table written by deltalake: appends, overwrite, delete with a
                             predicate, checkpoints every 3 versions, young and old tombstones and orphans
@@ -101,6 +103,34 @@ def vacuum_split(path):
             "removed_bytes": sum(f["size"] for f in sized(full & tracked))}
 
 
+def breakdown(path):
+    """The storage breakdown as deltalake tells it, timed (imports excluded): metadata under _delta_log/,
+    live = the current add actions, old_version = files some other version adds (every version loaded by
+    time travel, as `vacuum-split` does), orphan = the rest of the listing; reclaimable = `vacuum`'s
+    VACUUM FULL dry run (as of its `now_ms`)."""
+    t0 = time.perf_counter()
+    dt = DeltaTable(path)
+    live = {r["path"] for r in pa.table(dt.get_add_actions()).to_pylist()}
+    tracked = set()
+    for h in dt.history():
+        tracked |= {r["path"] for r in pa.table(DeltaTable(path, version=h["version"]).get_add_actions()).to_pylist()}
+    out = {"total_bytes": 0, "total_files": 0, "live_bytes": 0, "old_version_bytes": 0, "orphan_bytes": 0,
+           "metadata_bytes": 0}
+    for d, _dirs, names in os.walk(path):
+        for n in names:
+            full = os.path.join(d, n)
+            rel = os.path.relpath(full, path)
+            size = os.path.getsize(full)
+            out["total_bytes"] += size
+            out["total_files"] += 1
+            role = ("metadata" if rel.startswith("_delta_log" + os.sep) else "live" if rel in live
+                    else "old_version" if rel in tracked else "orphan")
+            out[role + "_bytes"] += size
+    v = vacuum(path)
+    out.update(reclaimable_bytes=v["bytes"], now_ms=v["now_ms"], seconds=time.perf_counter() - t0, tool="deltalake")
+    return out
+
+
 def batch(start, n, day):
     return pa.table({
         "id": pa.array(range(start, start + n), pa.int64()),
@@ -178,6 +208,8 @@ def main(argv):
         out = {"rows": DeltaTable(path).to_pyarrow_table().num_rows}
     elif cmd == "vacuum":
         out = vacuum(path)
+    elif cmd == "breakdown":
+        out = breakdown(path)
     elif cmd == "vacuum-split":
         out = vacuum_split(path)
     elif cmd == "vacuum-now":

@@ -2,6 +2,7 @@
 
   iceberg_truth.py table   <catalog uri> <warehouse> <catalog name> <namespace.table> [--scan]
   iceberg_truth.py reclaim <catalog uri> <warehouse> <catalog name> <namespace.table> <as-of RFC 3339>
+  iceberg_truth.py breakdown <catalog uri> <warehouse> <catalog name> <namespace.table> <as-of RFC 3339>
   iceberg_truth.py write   <dir>
   iceberg_truth.py props   <catalog uri> <warehouse> <catalog name> <namespace.table> key=value…
 
@@ -15,6 +16,9 @@ protected) staged in a transaction that is never committed — nothing is writte
 (manifest lists, manifests, live entries' files, statistics) before but not after, plus files under
 data/ or metadata/ (no hidden component) that nothing references and that are older than as-of - 3 days
 (listed one by one as `orphans`: what remove_orphan_files would delete).
+
+`breakdown` prints the whole storage breakdown (live / old_version / orphan / metadata bytes of the table's
+listing, and `reclaim`'s reclaimable bytes) with the seconds pyiceberg took (`lakescope bench size`).
 
 `write` builds a table with pyiceberg itself (appends, a tag, a filtered overwrite, a row delete, partition
 spec evolution, schema evolution) in a SQL catalog under <dir> and prints where it is. `props` sets table
@@ -157,7 +161,7 @@ def reachable(tbl, md, cache):
     return out
 
 
-def reclaim_doc(tbl, as_of):
+def reclaim_doc(tbl, as_of, cache=None):
     from pyiceberg.table.update.snapshot import ExpireSnapshots
 
     md = tbl.metadata
@@ -174,7 +178,7 @@ def reclaim_doc(tbl, as_of):
     ExpireSnapshots(tx).older_than(cutoff).commit()
     after_md = tx.table_metadata
 
-    cache = Manifests(tbl.io)
+    cache = cache or Manifests(tbl.io)
     now = reachable(tbl, md, cache)
     after = reachable(tbl, after_md, cache)
     expired = {p for p in now - after if os.path.isfile(p)}
@@ -207,6 +211,44 @@ def reclaim_doc(tbl, as_of):
                           key=lambda f: f["path"]),
         "gc_enabled": True,
     }
+
+
+def breakdown_doc(tbl, as_of):
+    """The storage breakdown from pyiceberg's own manifest reader, timed (imports excluded): every listed
+    file is live (current snapshot's ADDED/EXISTING entries), old_version (another snapshot's), metadata
+    (metadata files in the log, version-hint, manifest lists, manifests, statistics) or orphan; reclaimable
+    is `reclaim`'s expiry + orphan removal, on the same manifest cache."""
+    import time
+    t0 = time.perf_counter()
+    md = tbl.metadata
+    cache = Manifests(tbl.io)
+    cur = tbl.current_snapshot()
+    live = set()
+    if cur:
+        for m in cur.manifests(tbl.io):
+            live.update(local(p) for status, _s, _c, p, _r, _z in cache.entries(m) if status != ManifestEntryStatus.DELETED)
+    reach = reachable(tbl, md, cache)
+    data = set()
+    for snap in md.snapshots:
+        for m in snap.manifests(tbl.io):
+            data.update(local(p) for status, _s, _c, p, _r, _z in cache.entries(m) if status != ManifestEntryStatus.DELETED)
+    root = local(md.location)
+    meta = (reach - data) | {local(tbl.metadata_location), os.path.join(root, "metadata", "version-hint.text")}
+    meta |= {local(e.metadata_file) for e in md.metadata_log}
+    out = {"total_bytes": 0, "total_files": 0, "live_bytes": 0, "old_version_bytes": 0, "orphan_bytes": 0,
+           "metadata_bytes": 0}
+    for d, _dirs, names in os.walk(root):
+        for n in names:
+            p = os.path.join(d, n)
+            size = os.path.getsize(p)
+            out["total_bytes"] += size
+            out["total_files"] += 1
+            role = "live" if p in live else "old_version" if p in data else "metadata" if p in meta else "orphan"
+            out[role + "_bytes"] += size
+    out["reclaimable_bytes"] = reclaim_doc(tbl, as_of, cache)["reclaimable_bytes"]
+    out["seconds"] = time.perf_counter() - t0
+    out["tool"] = "pyiceberg"
+    return out
 
 
 def write_doc(base):
@@ -271,6 +313,9 @@ def main():
     elif cmd == "reclaim":
         tbl = load(*sys.argv[2:6])
         doc = reclaim_doc(tbl, sys.argv[6])
+    elif cmd == "breakdown":
+        tbl = load(*sys.argv[2:6])
+        doc = breakdown_doc(tbl, sys.argv[6])
     elif cmd == "write":
         doc = write_doc(sys.argv[2])
     elif cmd == "props":

@@ -21,6 +21,9 @@ pub struct CollectArgs {
     /// Skip the depth-1 `du` of each source's root (per-prefix snapshots).
     #[arg(long)]
     no_prefixes: bool,
+    /// The findings recorded with the run (`overview --from-store` lists them) use these settings.
+    #[command(flatten)]
+    findings: FindingsArgs,
 }
 
 #[derive(clap::Args)]
@@ -39,6 +42,7 @@ pub async fn collect(args: CollectArgs, g: Globals) -> Result<()> {
     let ls = open_sources(g.sources)?;
     let store = Store::open(g.store.as_deref()).await?;
     let opts = CollectOptions { as_of_ms: g.as_of_ms, prefixes: !args.no_prefixes };
+    let (rules, profile) = args.findings.settings()?;
     let progress = |p: &lakescope::collect::CollectProgress| {
         let what = match p.outcome {
             CollectOutcome::Recorded => "recorded",
@@ -47,7 +51,7 @@ pub async fn collect(args: CollectArgs, g: Globals) -> Result<()> {
         };
         eprintln!("[{}/{}] {} {what}", p.done, p.total, p.table);
     };
-    let report = ls.collect(&store, &opts, &progress).await?;
+    let report = ls.collect(&store, &opts, (&rules, &profile), &progress).await?;
     store.close().await;
     for f in &report.failures {
         eprintln!("warning: {}: {}", f.target, f.error.message);
@@ -196,16 +200,23 @@ pub struct FindingsArgs {
     active_users: Option<PathBuf>,
 }
 
+impl FindingsArgs {
+    fn settings(&self) -> Result<(lakescope::findings::Rules, lakescope::cost::PriceProfile)> {
+        let profile = lakescope::cost::PriceProfile::resolve(self.profile.as_deref())?;
+        let mut rules = match &self.rules {
+            Some(p) => lakescope::findings::Rules::load(p)?,
+            None => lakescope::findings::Rules::default(),
+        };
+        if let Some(p) = &self.active_users {
+            rules.load_active_users(p)?;
+        }
+        Ok((rules, profile))
+    }
+}
+
 pub async fn findings(args: FindingsArgs, g: Globals) -> Result<()> {
     let ls = open_sources(g.sources)?;
-    let profile = lakescope::cost::PriceProfile::resolve(args.profile.as_deref())?;
-    let mut rules = match &args.rules {
-        Some(p) => lakescope::findings::Rules::load(p)?,
-        None => lakescope::findings::Rules::default(),
-    };
-    if let Some(p) = &args.active_users {
-        rules.load_active_users(p)?;
-    }
+    let (rules, profile) = args.settings()?;
     let read = lakescope::table::ReadOptions { as_of_ms: g.as_of_ms };
     let report = ls.findings(&rules, &profile, &read).await;
     for f in &report.failures {

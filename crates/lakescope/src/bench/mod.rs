@@ -2,6 +2,7 @@
 //! run, and report the ratio. Speed is a feature, so it is measured, not assumed; timed *tests* would be
 //! flaky, so these are run on demand (`lakescope bench …`, release build) and their output is kept.
 
+pub mod breakdown;
 pub mod du;
 pub mod history;
 pub mod search;

@@ -5,15 +5,22 @@
 //! Each table's versions (its own history's live bytes) are recorded too, so the overview from the store
 //! measures growth exactly as a live read does (see `overview::from_store`).
 //!
+//! Each run also records the findings of the tables it reads (with the rules and price profile they were
+//! computed with), so the overview from the store lists the same findings as a live read.
+//!
 //! One table at a time (memory stays bounded by the largest table's listing), each recorded in its own
 //! transaction; a table that fails is recorded as an error and the run goes on. Because a snapshot is
 //! keyed by (table, UTC day, version), a rerun after a crash or `kill -9` records exactly the tables
 //! the killed run had not finished, and a second run on the same day records nothing new.
 
+pub mod schedule;
+
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::api::Lakescope;
+use crate::cost::PriceProfile;
+use crate::findings::Rules;
 use crate::error::{Error, ErrorReport, Result, ResultExt};
 use crate::model::{TableInfo, TableRef};
 use crate::store::{utc_day, CollectionRun, PrefixSnapshot, SizeSnapshot, Store};
@@ -85,11 +92,13 @@ pub struct CollectReport {
 }
 
 impl Lakescope {
-    /// Record a snapshot of every table of every source into `store`, calling `progress` after each.
+    /// Record a snapshot of every table of every source into `store`, with the table's findings under
+    /// `findings` (rules, price profile), calling `progress` after each.
     pub async fn collect(
         &self,
         store: &Store,
         opts: &CollectOptions,
+        findings: (&Rules, &PriceProfile),
         progress: &(dyn Fn(&CollectProgress) + Send + Sync),
     ) -> Result<CollectReport> {
         let listing = self.tables().await;
@@ -106,6 +115,7 @@ impl Lakescope {
             tables_failed: 0,
         };
         store.begin_run(&run).await?;
+        store.record_findings_basis(&run.run_id, findings.0, findings.1).await?;
         let mut report = CollectReport {
             run_id: run.run_id.clone(),
             store: store.display().to_string(),
@@ -135,6 +145,8 @@ impl Lakescope {
                         store.record_error(&run.run_id, &target, &Error::new(e.kind, e.message.clone()), false).await?;
                         report.failures.push(CollectFailure { target, error: e.clone() });
                     }
+                    let found = crate::findings::table_findings(self, t, &page.info, findings.0, findings.1, opts.as_of_ms);
+                    store.record_findings(&run.run_id, &name, &found).await?;
                     if store.record_snapshot(&snapshot_of(&run.run_id, t, &page.info, opts.as_of_ms)).await? {
                         report.tables_recorded += 1;
                         CollectOutcome::Recorded

@@ -18,7 +18,7 @@ const ICEBERG_TARGET: &str = "write.target-file-size-bytes";
 const DELTA_TARGET: &str = "delta.targetFileSize";
 
 /// What compacting one partition would change.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, TS)]
 #[ts(export)]
 pub struct CompactionPayoff {
     /// Data files in the partition now (current version).

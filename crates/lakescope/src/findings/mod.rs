@@ -53,7 +53,7 @@ pub enum FindingKind {
 }
 
 /// One saving, with the command that would realise it.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, TS)]
 #[ts(export)]
 pub struct Finding {
     pub kind: FindingKind,

@@ -9,14 +9,14 @@ use crate::api::Lakescope;
 use crate::collect::CollectFailure;
 use crate::cost::PriceProfile;
 use crate::error::{Error, ErrorReport, Result};
-use crate::findings::Rules;
+use crate::findings::{Finding, FindingKind, Rules};
 use crate::store::Store;
 
 use super::{rank_movers, sort_schemas, Mover, Overview, OverviewOptions, SchemaBytes, StoreBasis, DAY_MS};
 
 impl Lakescope {
-    /// The overview as of the latest collection finished at or before `opts.read.as_of_ms`. Findings are
-    /// left empty (they need each table read); `from_store` says which run the figures describe.
+    /// The overview as of the latest collection finished at or before `opts.read.as_of_ms`, with the
+    /// findings that run recorded; `from_store` says which run the figures describe.
     pub async fn overview_from_store(
         &self,
         store: &Store,
@@ -86,6 +86,7 @@ pub async fn overview_from_store(store: &Store, rules: &Rules, profile: &PricePr
     let growth_bytes = movers.iter().map(|m| m.growth_bytes).sum();
     let growth_usd_per_month = movers.iter().map(|m| m.growth_usd_per_month).sum();
     rank_movers(&mut movers, opts.top);
+    let (findings, rules) = stored_findings(store, &run.run_id, rules, profile).await?;
     Ok(Overview {
         as_of_ms: as_of,
         profile: profile.name.clone(),
@@ -100,9 +101,9 @@ pub async fn overview_from_store(store: &Store, rules: &Rules, profile: &PricePr
         growth_usd_per_month,
         growth_unknown,
         movers,
-        findings: Vec::new(),
-        findings_usd_per_month: 0.0,
-        rules: rules.clone(),
+        findings_usd_per_month: findings.iter().map(|f| f.usd_per_month).sum(),
+        findings,
+        rules,
         failures,
         schemas,
         from_store: Some(StoreBasis {
@@ -111,6 +112,24 @@ pub async fn overview_from_store(store: &Store, rules: &Rules, profile: &PricePr
             finished_ms: run.finished_ms.unwrap_or(as_of),
         }),
     })
+}
+
+/// The findings the run recorded, ranked as the live overview ranks them, and the rules they were found
+/// under (the run's, which the overview reports: `rules` applies only to a store that kept none). Asked
+/// for another price profile than the run's, storage findings are re-priced from their bytes; small-file
+/// findings are priced at $0 per month under any profile.
+async fn stored_findings(store: &Store, run_id: &str, rules: &Rules, profile: &PriceProfile) -> Result<(Vec<Finding>, Rules)> {
+    let Some(stored) = store.findings(run_id).await? else {
+        return Ok((Vec::new(), rules.clone()));
+    };
+    let mut found = stored.findings;
+    if stored.profile != *profile {
+        for f in found.iter_mut().filter(|f| f.kind != FindingKind::SmallFiles) {
+            f.usd_per_month = profile.usd_per_month(f.bytes);
+        }
+    }
+    crate::findings::rank(&mut found);
+    Ok((found, stored.rules))
 }
 
 /// The `ErrorKind` a stored error was recorded with (its `Debug` name); unknown names read as Internal.

@@ -346,3 +346,6 @@ mod lookup;
 // After `on_pool!`, which it uses.
 mod aggregates;
 pub use aggregates::{SchemaSums, TableGrowth};
+
+mod findings;
+pub use findings::StoredFindings;
