@@ -12,6 +12,7 @@ macro_rules! outln {
     }};
 }
 
+mod bench_index;
 mod bench_size;
 mod check;
 mod du;
@@ -241,6 +242,8 @@ enum BenchCommand {
     },
     /// Overview of 10k tables from the store (goal < 200 ms) and a 2-year size chart (goal < 50 ms).
     Size(bench_size::SizeArgs),
+    /// A generated 100k-table / 1M-partition metastore: full index (goal < 20 s) vs psql, search p99 vs ILIKE.
+    Index(bench_index::IndexArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -328,6 +331,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::LintNames(args) => naming::run(args, globals).await,
         Command::Bench(BenchCommand::Search { tables, runs }) => lookup::bench(tables, runs, cli.json).await,
         Command::Bench(BenchCommand::Size(args)) => bench_size::bench(args, cli.json).await,
+        Command::Bench(BenchCommand::Index(args)) => bench_index::bench(args, cli.json).await,
         Command::Demo { dir, anchor, force } => {
             let dir = dir.unwrap_or_else(lakescope::sources::default_demo_dir);
             let info = lakescope::demo::build(&DemoOptions { dir, anchor, force }).await?;
