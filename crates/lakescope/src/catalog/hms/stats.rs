@@ -155,17 +155,19 @@ impl MetastoreReader {
                 partitions.insert(id.clone(), n.parse().unwrap_or(0));
             }
         }
-        let num = db.integer(&db.text(r#"pp."PARAM_VALUE""#));
+        // The value is parsed once per row in the inner query, then aggregated per table and key.
         let sums_sql = format!(
-            r#"SELECT {tbl_id}, pp."PARAM_KEY", {sum}, {min}, {max}, {count}
-               FROM "PARTITION_PARAMS" pp JOIN "PARTITIONS" p ON p."PART_ID" = pp."PART_ID"
-               WHERE pp."PARAM_KEY" IN ($1, $2, $3, $4)
-               GROUP BY p."TBL_ID", pp."PARAM_KEY""#,
-            tbl_id = db.text(r#"p."TBL_ID""#),
-            sum = db.text(&format!("SUM({num})")),
-            min = db.text(&format!("MIN({num})")),
-            max = db.text(&format!("MAX({num})")),
-            count = db.text(&format!("COUNT({num})")),
+            r#"SELECT {tbl_id}, x.k, {sum}, {min}, {max}, {count}
+               FROM (SELECT p."TBL_ID" AS tbl, pp."PARAM_KEY" AS k, {num} AS v
+                     FROM "PARTITION_PARAMS" pp JOIN "PARTITIONS" p ON p."PART_ID" = pp."PART_ID"
+                     WHERE pp."PARAM_KEY" IN ($1, $2, $3, $4)) x
+               GROUP BY x.tbl, x.k"#,
+            tbl_id = db.text("x.tbl"),
+            num = db.integer(&db.text(r#"pp."PARAM_VALUE""#)),
+            sum = db.text("SUM(x.v)"),
+            min = db.text("MIN(x.v)"),
+            max = db.text("MAX(x.v)"),
+            count = db.text("COUNT(x.v)"),
         );
         let mut sums: HashMap<(String, String), Sum> = HashMap::new();
         for r in db.rows(&sums_sql, &PART_STATS, "summing PARTITION_PARAMS").await? {
