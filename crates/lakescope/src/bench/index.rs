@@ -147,12 +147,12 @@ async fn ensure_metastore(opts: &Options, url: &str) -> Result<((i64, i64, i64, 
     let per_table = (opts.partitions / (opts.tables / 2).max(1)).max(1);
     let want_parts = (opts.tables / 2 * per_table) as i64;
     let what = || format!("the bench metastore {}", crate::sources::redact_url(url));
-    if let Ok(mut c) = sqlx::PgConnection::connect(url).await {
-        if let Ok(n) = sqlx::query_as::<_, (i64, i64, i64, i64)>(COUNTS).fetch_one(&mut c).await {
-            if n.0 == opts.tables as i64 && n.1 == want_parts {
-                return Ok((n, false, Duration::ZERO));
-            }
-        }
+    if let Ok(mut c) = sqlx::PgConnection::connect(url).await
+        && let Ok(n) = sqlx::query_as::<_, (i64, i64, i64, i64)>(COUNTS).fetch_one(&mut c).await
+        && n.0 == opts.tables as i64
+        && n.1 == want_parts
+    {
+        return Ok((n, false, Duration::ZERO));
     }
     let t0 = Instant::now();
     let mut admin = sqlx::PgConnection::connect(&opts.pg_url)
