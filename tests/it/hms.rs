@@ -27,7 +27,7 @@ impl Flavour {
             Flavour::MySql => "LAKESCOPE_TEST_MYSQL_URL",
         }
     }
-    fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Flavour::Postgres => "postgres",
             Flavour::MySql => "mysql",
@@ -93,7 +93,7 @@ pub(crate) async fn fresh_metastore(f: Flavour, admin: &str, db: &str, sql: &str
 }
 
 /// Run statements with foreign-key checks off, as a damaged metastore would have been written.
-async fn damage(f: Flavour, url: &str, sql: &str) {
+pub(crate) async fn damage(f: Flavour, url: &str, sql: &str) {
     match f {
         Flavour::Postgres => {
             let mut c = sqlx::PgConnection::connect(url).await.unwrap();

@@ -15,6 +15,7 @@ mod departed_owners;
 mod findings;
 mod hms;
 mod lookup;
+mod metastore_index;
 mod naming;
 mod iceberg_fs;
 mod iceberg_truth;

@@ -55,24 +55,22 @@ pub fn human(r: &DuReport) -> Result<()> {
 }
 
 /// `lakescope bench du`.
-pub fn bench(
-    dir: Option<std::path::PathBuf>,
-    s3: Option<String>,
-    runs: usize,
-    python: Option<std::path::PathBuf>,
-    json: bool,
-) -> Result<()> {
-    let dir = match (dir, &s3) {
-        (Some(d), _) => Some(d),
-        (None, None) => Some(lakescope::sources::default_demo_dir()),
-        (None, Some(_)) => None,
+pub fn bench(a: crate::BenchDuArgs, json: bool) -> Result<()> {
+    let dir = match (a.dir, &a.s3, a.local_files) {
+        (Some(d), _, _) => Some(d),
+        (None, None, None) => Some(lakescope::sources::default_demo_dir()),
+        _ => None,
     };
     let opts = lakescope::bench::du::Options {
         dir,
-        s3,
-        python: lakescope::bench::find_python(python.as_deref()),
-        runs: runs.max(1),
+        s3: a.s3,
+        python: lakescope::bench::find_python(a.python.as_deref()),
+        runs: a.runs.max(1),
         cli: std::env::current_exe()?,
+        local_files: a.local_files,
+        s3_objects: a.s3_objects,
+        aws: a.aws,
+        work_dir: std::env::current_dir()?.join("target/bench"),
     };
     let report = lakescope::bench::du::run(&opts)?;
     if json {

@@ -64,6 +64,10 @@ async fn refresh(ls: &Lakescope, store: &Store) -> Result<lakescope::lookup::Ind
         }
     });
     let progress = |p: &lakescope::lookup::IndexProgress| {
+        // A metastore of 100k tables would print 100k lines: past a thousand, every thousandth and failures.
+        if p.total > 1000 && !p.done.is_multiple_of(1000) && p.done != p.total && p.outcome != IndexOutcome::Failed {
+            return;
+        }
         let what = match p.outcome {
             IndexOutcome::Indexed => "indexed",
             IndexOutcome::Unchanged => "unchanged",

@@ -12,6 +12,7 @@ macro_rules! outln {
     }};
 }
 
+mod bench_index;
 mod bench_size;
 mod check;
 mod du;
@@ -193,21 +194,33 @@ impl PriceArgs {
     }
 }
 
+#[derive(clap::Args)]
+pub(crate) struct BenchDuArgs {
+    /// Local directory (default: the demo lakehouse).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// Generate (once, kept under target/bench) and measure a local tree of this many files.
+    #[arg(long)]
+    local_files: Option<u64>,
+    /// An s3://bucket/prefix (endpoint and credentials from AWS_* in the environment).
+    #[arg(long)]
+    s3: Option<String>,
+    /// Fill the --s3 prefix up to this many objects first (outside the timing).
+    #[arg(long)]
+    s3_objects: Option<u64>,
+    /// The AWS CLI to compare with (default: `aws` beside the Python, else on PATH).
+    #[arg(long)]
+    aws: Option<PathBuf>,
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    #[arg(long)]
+    python: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 enum BenchCommand {
-    /// Storage du: ours vs `du -sb` on a local tree, and vs boto3's paginated listing on S3.
-    Du {
-        /// Local directory (default: the demo lakehouse).
-        #[arg(long)]
-        dir: Option<PathBuf>,
-        /// An s3://bucket/prefix (endpoint and credentials from AWS_* in the environment).
-        #[arg(long)]
-        s3: Option<String>,
-        #[arg(long, default_value_t = 5)]
-        runs: usize,
-        #[arg(long)]
-        python: Option<PathBuf>,
-    },
+    /// Storage du: ours vs `du -sb` on a local tree, and vs boto3's listing and `aws s3 ls` on S3.
+    Du(BenchDuArgs),
     /// Spark: our executor/job memory summary vs the History Server's /allexecutors on a ≥ 300 MB log.
     Spark {
         /// Use this event log (file or directory) instead of building one with a real Spark run.
@@ -241,6 +254,8 @@ enum BenchCommand {
     },
     /// Overview of 10k tables from the store (goal < 200 ms) and a 2-year size chart (goal < 50 ms).
     Size(bench_size::SizeArgs),
+    /// A generated 100k-table / 1M-partition metastore: full index (goal < 20 s) vs psql, search p99 vs ILIKE.
+    Index(bench_index::IndexArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -328,6 +343,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::LintNames(args) => naming::run(args, globals).await,
         Command::Bench(BenchCommand::Search { tables, runs }) => lookup::bench(tables, runs, cli.json).await,
         Command::Bench(BenchCommand::Size(args)) => bench_size::bench(args, cli.json).await,
+        Command::Bench(BenchCommand::Index(args)) => bench_index::bench(args, cli.json).await,
         Command::Demo { dir, anchor, force } => {
             let dir = dir.unwrap_or_else(lakescope::sources::default_demo_dir);
             let info = lakescope::demo::build(&DemoOptions { dir, anchor, force }).await?;
@@ -372,7 +388,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Metastore { target } => metastore::run(&open_sources(cli.sources)?, &target, cli.json).await,
         Command::Sample { target, limit } => tablepage::sample(&open_sources_for(cli.sources, &target)?, &target, Some(limit), cli.json).await,
         Command::Ddl { target } => tablepage::ddl(&open_sources_for(cli.sources, &target)?, &target, &read, cli.json).await,
-        Command::Bench(BenchCommand::Du { dir, s3, runs, python }) => du::bench(dir, s3, runs, python, cli.json),
+        Command::Bench(BenchCommand::Du(args)) => du::bench(args, cli.json),
         Command::Bench(BenchCommand::History { runs, min_versions, python }) => {
             let sources_file = match cli.sources {
                 Some(p) => p,

@@ -5,6 +5,7 @@
 pub mod breakdown;
 pub mod du;
 pub mod history;
+pub mod index;
 pub mod search;
 pub mod size;
 pub mod spark;

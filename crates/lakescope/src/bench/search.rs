@@ -47,17 +47,17 @@ pub struct Report {
     pub latencies: Vec<Latency>,
 }
 
-const WORDS: &[&str] = &[
+pub(crate) const WORDS: &[&str] = &[
     "orders", "customer", "payment", "revenue", "clicks", "session", "product", "inventory", "shipment", "refund",
     "invoice", "campaign", "churn", "ltv", "web", "logs", "events", "account", "supplier", "warehouse", "returns",
     "basket", "coupon", "device", "region", "store", "ledger", "margin", "forecast", "budget", "employee", "ticket",
 ];
-const COLUMN_STEMS: &[&str] = &[
+pub(crate) const COLUMN_STEMS: &[&str] = &[
     "order", "customer", "product", "session", "device", "store", "region", "campaign", "invoice", "ticket",
 ];
-const COLUMN_TAILS: &[&str] = &["id", "ts", "date", "amount", "amount_eur", "status", "type", "name", "count", "code"];
-const TEAMS: &[&str] = &["data-eng", "finance-analytics", "growth", "marketing-bi", "ops", "risk", "jdoe", "asmith"];
-const TYPED: &[&str] = &["customer_id", "ods_orders", "revenue eur", "paymnts", "finance-analytics", "churn model"];
+pub(crate) const COLUMN_TAILS: &[&str] = &["id", "ts", "date", "amount", "amount_eur", "status", "type", "name", "count", "code"];
+pub(crate) const TEAMS: &[&str] = &["data-eng", "finance-analytics", "growth", "marketing-bi", "ops", "risk", "jdoe", "asmith"];
+pub(crate) const TYPED: &[&str] = &["customer_id", "ods_orders", "revenue eur", "paymnts", "finance-analytics", "churn model"];
 
 /// A small deterministic generator (xorshift), so every run builds the same rows.
 struct Rng(u64);
@@ -129,7 +129,7 @@ pub fn synthetic_rows(n: usize) -> Vec<IndexedTable> {
 }
 
 /// Every prefix of every typed string: what the box holds after each keystroke.
-fn keystrokes() -> Vec<String> {
+pub(crate) fn keystrokes() -> Vec<String> {
     TYPED.iter().flat_map(|t| (1..=t.len()).map(move |n| t[..n].to_string())).collect()
 }
 
@@ -182,7 +182,7 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-fn latency(engine: &str, samples: &[Duration], base: Option<&Latency>) -> Latency {
+pub(crate) fn latency(engine: &str, samples: &[Duration], base: Option<&Latency>) -> Latency {
     let mut v = samples.to_vec();
     v.sort();
     let at = |p: f64| v.get(((v.len() as f64 - 1.0) * p).round() as usize).copied().map(ms).unwrap_or(0.0);

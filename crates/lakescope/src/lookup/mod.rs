@@ -8,6 +8,7 @@
 //! it runs over an in-memory structure loaded once from the store ([`search::SearchIndex`]).
 
 pub mod fingerprint;
+mod metastore;
 pub mod refresh;
 pub mod score;
 pub mod search;

@@ -75,7 +75,7 @@ pub struct IndexReport {
     pub elapsed_ms: u64,
 }
 
-type Key = (String, String, String);
+pub(super) type Key = (String, String, String);
 
 impl Lakescope {
     /// Bring the lookup index in `store` up to date with every configured source.
@@ -93,10 +93,31 @@ impl Lakescope {
 
         let known: HashMap<Key, String> =
             store.lookup_fingerprints().await?.into_iter().map(|(s, ns, n, fp)| ((s, ns, n), fp)).collect();
-        let listings = catalog::list_all(self.sources()).await;
-        let total: u64 = listings.iter().map(|l| l.tables.len() as u64).sum();
+        // Metastore sources are read from the metastore alone (see `metastore`); the rest are listed.
+        let (hms, others): (Vec<SourceConfig>, Vec<SourceConfig>) =
+            self.sources().iter().cloned().partition(|s| s.kind == SourceKind::Hms);
+        let (listings, snapshots) = futures::join!(
+            catalog::list_all(&others),
+            futures::future::join_all(hms.iter().map(super::metastore::MetastoreSnapshot::read))
+        );
+        let total: u64 = listings.iter().map(|l| l.tables.len() as u64).sum::<u64>()
+            + snapshots.iter().flatten().map(|s| s.tables.len() as u64).sum::<u64>();
         report.tables_listed = total;
         let mut done = 0;
+        for (source, snap) in hms.iter().zip(snapshots) {
+            let errors = match snap {
+                Ok(snap) => {
+                    let mut tally = super::metastore::Tally { done, total, report: &mut report, cancel, progress };
+                    let errors = super::metastore::refresh_source(store, source, snap, &known, now_ms, &mut tally).await?;
+                    done = tally.done;
+                    errors
+                }
+                // A metastore that cannot be read keeps its previously indexed tables.
+                Err(e) => vec![IndexError { source: source.name.clone(), target: format!("source {}", source.name), error: e.to_report() }],
+            };
+            store.lookup_set_errors(&source.name, &errors, now_ms).await?;
+            report.errors.extend(errors);
+        }
         for listing in &listings {
             let source = self.sources().iter().find(|s| s.name == listing.source).expect("listing of a configured source");
             let mut errors = Vec::new();
@@ -158,7 +179,7 @@ impl Lakescope {
 }
 
 /// Read one table unless its fingerprint equals `known`; `Ok(None)` means unchanged.
-async fn index_one(source: &SourceConfig, entry: &CatalogEntry, known: Option<&String>, now_ms: i64) -> Result<Option<IndexedTable>> {
+pub(super) async fn index_one(source: &SourceConfig, entry: &CatalogEntry, known: Option<&String>, now_ms: i64) -> Result<Option<IndexedTable>> {
     let t = &entry.table;
     let loc = crate::storage::open(&t.location, &source.options).with_context(|| t.qualified_name())?;
     let fp = fingerprint::of(entry, &loc).await?;
@@ -170,19 +191,8 @@ async fn index_one(source: &SourceConfig, entry: &CatalogEntry, known: Option<&S
         _ => table::open(loc).await?,
     };
     let info = opened.info(&ReadOptions { as_of_ms: now_ms }).await.with_context(|| format!("reading {}", t.qualified_name()))?;
-    let mut row = row_of(source, entry, &info, fp, now_ms);
-    if source.kind == SourceKind::Hms && (row.owner.is_none() || row.comment.is_none()) {
-        // Metastore tables keep owner and comment in the metastore, not in the files.
-        let m = crate::catalog::hms::describe(source, &t.namespace, &t.name).await?;
-        row.owner = row.owner.or(m.owner);
-        row.comment = row.comment.or(m.comment);
-        for c in &mut row.columns {
-            if c.comment.is_none() {
-                c.comment = m.columns.iter().find(|mc| mc.name.eq_ignore_ascii_case(&c.name)).and_then(|mc| mc.comment.clone());
-            }
-        }
-    }
-    Ok(Some(row))
+    // Metastore tables get owner and comment from the metastore (`metastore::refresh_source`).
+    Ok(Some(row_of(source, entry, &info, fp, now_ms)))
 }
 
 fn row_of(source: &SourceConfig, entry: &CatalogEntry, info: &TableInfo, fingerprint: String, now_ms: i64) -> IndexedTable {
@@ -214,6 +224,6 @@ fn row_of(source: &SourceConfig, entry: &CatalogEntry, info: &TableInfo, fingerp
 }
 
 /// The kind as the sources file spells it.
-fn source_kind_name(kind: SourceKind) -> String {
+pub(super) fn source_kind_name(kind: SourceKind) -> String {
     serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_else(|| format!("{kind:?}"))
 }

@@ -16,6 +16,33 @@ const UPSERT: &str = "INSERT INTO lookup_tables (source, namespace, name, source
      records = excluded.records, data_files = excluded.data_files, data_bytes = excluded.data_bytes, \
      total_bytes = excluded.total_bytes, last_modified_ms = excluded.last_modified_ms, indexed_ms = excluded.indexed_ms";
 
+/// [`UPSERT`] with one row's values bound (`columns` and `parts` are its JSON texts).
+macro_rules! upsert_query {
+    ($t:expr, $columns:expr, $parts:expr) => {{
+        let t = $t;
+        let n = |v: u64| v as i64;
+        sqlx::query(UPSERT)
+            .bind(t.source.as_str())
+            .bind(t.namespace.as_str())
+            .bind(t.name.as_str())
+            .bind(t.source_kind.as_str())
+            .bind(t.format.to_string())
+            .bind(t.location.as_str())
+            .bind(t.fingerprint.as_str())
+            .bind(t.layer.map(Layer::as_str))
+            .bind(t.owner.as_deref())
+            .bind(t.comment.as_deref())
+            .bind($columns.as_str())
+            .bind($parts.as_str())
+            .bind(t.records.map(n))
+            .bind(n(t.data_files))
+            .bind(n(t.data_bytes))
+            .bind(n(t.total_bytes))
+            .bind(t.last_modified_ms)
+            .bind(t.indexed_ms)
+    }};
+}
+
 macro_rules! indexed_from_row {
     ($r:expr) => {{
         use sqlx::Row as _;
@@ -66,33 +93,28 @@ impl Store {
 
     /// Insert or replace one table's row.
     pub async fn lookup_upsert(&self, t: &IndexedTable) -> Result<()> {
-        let columns = serde_json::to_string(&t.columns)?;
-        let parts = serde_json::to_string(&t.partition_columns)?;
-        let n = |v: u64| v as i64;
-        on_pool!(self, p => sqlx::query(UPSERT)
-            .bind(&t.source)
-            .bind(&t.namespace)
-            .bind(&t.name)
-            .bind(&t.source_kind)
-            .bind(t.format.to_string())
-            .bind(&t.location)
-            .bind(&t.fingerprint)
-            .bind(t.layer.map(Layer::as_str))
-            .bind(&t.owner)
-            .bind(&t.comment)
-            .bind(&columns)
-            .bind(&parts)
-            .bind(t.records.map(n))
-            .bind(n(t.data_files))
-            .bind(n(t.data_bytes))
-            .bind(n(t.total_bytes))
-            .bind(t.last_modified_ms)
-            .bind(t.indexed_ms)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()))
-        .with_context(|| format!("indexing {} in store {}", t.qualified_name(), self.display))?;
+        let (columns, parts) = (serde_json::to_string(&t.columns)?, serde_json::to_string(&t.partition_columns)?);
+        on_pool!(self, p => upsert_query!(t, &columns, &parts).execute(p).await.map(|r| r.rows_affected()))
+            .with_context(|| format!("indexing {} in store {}", t.qualified_name(), self.display))?;
         Ok(())
+    }
+
+    /// Insert or replace many rows in one transaction (a metastore refresh writes 100k rows; one commit
+    /// per row would spend the whole refresh in fsync).
+    pub async fn lookup_upsert_many(&self, rows: &[IndexedTable]) -> Result<()> {
+        let json: Vec<(String, String)> = rows
+            .iter()
+            .map(|t| Ok((serde_json::to_string(&t.columns)?, serde_json::to_string(&t.partition_columns)?)))
+            .collect::<Result<_>>()?;
+        on_pool!(self, p => async {
+            let mut tx = p.begin().await?;
+            for (t, (columns, parts)) in rows.iter().zip(&json) {
+                upsert_query!(t, columns, parts).execute(&mut *tx).await?;
+            }
+            tx.commit().await
+        }
+        .await)
+        .with_context(|| format!("indexing {} tables in store {}", rows.len(), self.display))
     }
 
     /// Remove one table's row; true when there was one.

@@ -136,6 +136,19 @@ impl Connection {
         }
     }
 
+    /// A text expression as a 64-bit integer, NULL when it is not one (Hive's statistics are text
+    /// parameters; one stray value must not fail a whole metastore's query).
+    pub fn integer(&self, text_expr: &str) -> String {
+        match self.dialect {
+            Dialect::Postgres => {
+                format!("CASE WHEN {text_expr} ~ '^-?[0-9]{{1,18}}$' THEN CAST({text_expr} AS BIGINT) END")
+            }
+            Dialect::MySql => {
+                format!("CASE WHEN {text_expr} REGEXP '^-?[0-9]{{1,18}}$' THEN CAST({text_expr} AS SIGNED) END")
+            }
+        }
+    }
+
 }
 
 impl Ctx {

@@ -14,8 +14,8 @@
 
 mod conn;
 mod describe;
-pub(crate) use describe::describe;
 mod facade;
+pub mod stats;
 
 use std::collections::HashMap;
 

@@ -1,0 +1,367 @@
+//! A whole metastore as the lookup index needs it, in a handful of set-based queries: every table's
+//! registration (name, owner, location, format, comment, partition keys) and the statistics Hive keeps
+//! for it (numRows, numFiles, totalSize, transient_lastDdlTime), with partitioned tables' statistics
+//! summed over their partitions on the server, the way Hive's own `DESCRIBE FORMATTED` aggregates them.
+//!
+//! Why: reading a table's files costs a listing or a metadata read per table; a platform metastore has
+//! 100k tables and a million partitions, and the metastore already counted them. The queries are one per
+//! metastore table (TBLS, TABLE_PARAMS, SERDE_PARAMS, PARTITION_KEYS, PARTITIONS, PARTITION_PARAMS,
+//! COLUMNS_V2), never one per registered table, so a refresh costs the same few round trips at any size.
+//! Columns are fetched separately ([`MetastoreReader::columns`]) so an incremental refresh reads them
+//! only for tables that changed.
+
+use std::collections::HashMap;
+
+use super::conn::Connection;
+use super::{classify, Registered, TableProblem, DEFAULT_CATALOG};
+use crate::catalog::CatalogEntry;
+use crate::error::Result;
+use crate::lookup::IndexedColumn;
+use crate::model::{TableFormat, TableRef};
+use crate::sources::SourceConfig;
+
+/// Table parameters read for every table: how it is opened, its comment, and Hive's statistics.
+const PARAMS: [&str; 8] = [
+    "table_type",
+    "metadata_location",
+    "spark.sql.sources.provider",
+    "comment",
+    "numRows",
+    "numFiles",
+    "totalSize",
+    "transient_lastDdlTime",
+];
+/// Partition parameters summed per table.
+const PART_STATS: [&str; 4] = ["numRows", "numFiles", "totalSize", "transient_lastDdlTime"];
+/// Above this many changed storage descriptors, one query for every column beats lists of ids.
+const COLUMNS_BY_ID_MAX: usize = 2000;
+const IDS_PER_QUERY: usize = 500;
+
+/// What Hive counted for a table (summed over partitions for a partitioned table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HiveStats {
+    /// `numRows`; `None` when Hive has not counted them (missing or -1 somewhere).
+    pub records: Option<u64>,
+    pub files: u64,
+    /// `totalSize`: the bytes of the files under the table's location(s), as Hive counts them.
+    pub bytes: u64,
+}
+
+/// One registered table with what the metastore says about it.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    pub entry: CatalogEntry,
+    pub tbl_id: String,
+    /// The storage descriptor's column set (COLUMNS_V2.CD_ID).
+    pub cd_id: Option<String>,
+    pub owner: Option<String>,
+    pub comment: Option<String>,
+    /// Partition keys (PARTITION_KEYS), which Hive keeps apart from the columns.
+    pub partition_keys: Vec<IndexedColumn>,
+    pub partitions: u64,
+    /// Hive's statistics, for Hive (Parquet) tables whose registration carries `totalSize`; Iceberg and
+    /// Delta tables keep their truth in their own metadata, so they have none here.
+    pub stats: Option<HiveStats>,
+    /// The newest `transient_lastDdlTime` of the table and its partitions, epoch ms.
+    pub last_ddl_ms: Option<i64>,
+    /// Everything above in one string: when it is unchanged, the table's index row is too.
+    pub fingerprint: String,
+}
+
+/// An open read-only session on one metastore, for the index.
+pub struct MetastoreReader {
+    db: Connection,
+}
+
+/// Per-table sums of one partition parameter.
+#[derive(Default, Clone, Copy)]
+struct Sum {
+    sum: i64,
+    min: i64,
+    max: i64,
+    /// Partitions with a numeric value.
+    count: u64,
+}
+
+impl MetastoreReader {
+    pub async fn open(source: &SourceConfig) -> Result<Self> {
+        Ok(MetastoreReader { db: Connection::open(source).await? })
+    }
+
+    /// Every table of the source's catalog, and the registrations that cannot be opened.
+    pub async fn tables(&mut self, source: &SourceConfig) -> Result<(Vec<Registration>, Vec<TableProblem>)> {
+        let catalog = source.catalog.as_deref().unwrap_or(DEFAULT_CATALOG);
+        let db = &mut self.db;
+        let t = |e: &str| db.text(e);
+        let sql = format!(
+            r#"SELECT d."NAME", t."TBL_NAME", t."TBL_TYPE", {tbl_id}, {sd_ref}, {sd_id}, s."LOCATION", s."INPUT_FORMAT",
+                      se."SLIB", {serde_id}, t."OWNER", {cd_id}
+               FROM "TBLS" t
+               JOIN "DBS" d ON d."DB_ID" = t."DB_ID"
+               LEFT JOIN "SDS" s ON s."SD_ID" = t."SD_ID"
+               LEFT JOIN "SERDES" se ON se."SERDE_ID" = s."SERDE_ID"
+               WHERE d."CTLG_NAME" = $1"#,
+            tbl_id = t(r#"t."TBL_ID""#),
+            sd_ref = t(r#"t."SD_ID""#),
+            sd_id = t(r#"s."SD_ID""#),
+            serde_id = t(r#"s."SERDE_ID""#),
+            cd_id = t(r#"s."CD_ID""#),
+        );
+        let tables = db.rows(&sql, &[catalog], "listing tables (TBLS, DBS, SDS, SERDES)").await?;
+
+        let placeholders = (1..=PARAMS.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let params_sql = format!(
+            r#"SELECT {tbl_id}, p."PARAM_KEY", {value} FROM "TABLE_PARAMS" p WHERE p."PARAM_KEY" IN ({placeholders})"#,
+            tbl_id = db.text(r#"p."TBL_ID""#),
+            value = db.text(r#"p."PARAM_VALUE""#),
+        );
+        let mut params: HashMap<String, HashMap<String, String>> = HashMap::new();
+        for r in db.rows(&params_sql, &PARAMS, "reading TABLE_PARAMS").await? {
+            if let [Some(id), Some(k), Some(v)] = r.as_slice() {
+                params.entry(id.clone()).or_default().insert(k.clone(), v.clone());
+            }
+        }
+        let path_sql = format!(
+            r#"SELECT {serde_id}, {value} FROM "SERDE_PARAMS" p WHERE p."PARAM_KEY" = $1"#,
+            serde_id = db.text(r#"p."SERDE_ID""#),
+            value = db.text(r#"p."PARAM_VALUE""#),
+        );
+        let mut paths: HashMap<String, String> = HashMap::new();
+        for r in db.rows(&path_sql, &["path"], "reading SERDE_PARAMS").await? {
+            if let [Some(id), Some(v)] = r.as_slice() {
+                paths.insert(id.clone(), v.clone());
+            }
+        }
+        let keys_sql = format!(
+            r#"SELECT {tbl_id}, k."PKEY_NAME", {ty}, k."PKEY_COMMENT" FROM "PARTITION_KEYS" k ORDER BY k."TBL_ID", k."INTEGER_IDX""#,
+            tbl_id = db.text(r#"k."TBL_ID""#),
+            ty = db.text(r#"k."PKEY_TYPE""#),
+        );
+        let mut keys: HashMap<String, Vec<IndexedColumn>> = HashMap::new();
+        for r in db.rows(&keys_sql, &[], "reading PARTITION_KEYS").await? {
+            if let [Some(id), Some(k), ty, comment] = r.as_slice() {
+                let c = IndexedColumn { name: k.clone(), data_type: ty.clone().unwrap_or_default(), comment: comment.clone() };
+                keys.entry(id.clone()).or_default().push(c);
+            }
+        }
+        let count_sql = format!(
+            r#"SELECT {tbl_id}, {n} FROM "PARTITIONS" p GROUP BY p."TBL_ID""#,
+            tbl_id = db.text(r#"p."TBL_ID""#),
+            n = db.text("COUNT(*)"),
+        );
+        let mut partitions: HashMap<String, u64> = HashMap::new();
+        for r in db.rows(&count_sql, &[], "counting PARTITIONS").await? {
+            if let [Some(id), Some(n)] = r.as_slice() {
+                partitions.insert(id.clone(), n.parse().unwrap_or(0));
+            }
+        }
+        // The value is parsed once per row in the inner query, then aggregated per table and key.
+        let sums_sql = format!(
+            r#"SELECT {tbl_id}, x.k, {sum}, {min}, {max}, {count}
+               FROM (SELECT p."TBL_ID" AS tbl, pp."PARAM_KEY" AS k, {num} AS v
+                     FROM "PARTITION_PARAMS" pp JOIN "PARTITIONS" p ON p."PART_ID" = pp."PART_ID"
+                     WHERE pp."PARAM_KEY" IN ($1, $2, $3, $4)) x
+               GROUP BY x.tbl, x.k"#,
+            tbl_id = db.text("x.tbl"),
+            num = db.integer(&db.text(r#"pp."PARAM_VALUE""#)),
+            sum = db.text("SUM(x.v)"),
+            min = db.text("MIN(x.v)"),
+            max = db.text("MAX(x.v)"),
+            count = db.text("COUNT(x.v)"),
+        );
+        let mut sums: HashMap<(String, String), Sum> = HashMap::new();
+        for r in db.rows(&sums_sql, &PART_STATS, "summing PARTITION_PARAMS").await? {
+            let int = |i: usize| r.get(i).cloned().flatten().and_then(|v| v.parse::<i64>().ok());
+            if let [Some(id), Some(k), ..] = r.as_slice() {
+                let s = Sum {
+                    sum: int(2).unwrap_or(0),
+                    min: int(3).unwrap_or(0),
+                    max: int(4).unwrap_or(0),
+                    count: int(5).unwrap_or(0).max(0) as u64,
+                };
+                sums.insert((id.clone(), k.clone()), s);
+            }
+        }
+
+        let mut out = Vec::with_capacity(tables.len());
+        let mut problems = Vec::new();
+        let none = HashMap::new();
+        for r in tables {
+            let get = |i: usize| r.get(i).cloned().flatten();
+            let row = Registered {
+                namespace: get(0).unwrap_or_default(),
+                name: get(1).unwrap_or_default(),
+                tbl_type: get(2),
+                sd_ref: get(4),
+                sd_found: get(5).is_some(),
+                location: get(6),
+                input_format: get(7),
+                serde: get(8),
+                serde_path: get(9).and_then(|id| paths.get(&id).cloned()),
+            };
+            if matches!(row.tbl_type.as_deref(), Some("VIRTUAL_VIEW") | Some("MATERIALIZED_VIEW")) {
+                continue;
+            }
+            let tbl_id = get(3).unwrap_or_default();
+            let p = params.get(&tbl_id).unwrap_or(&none);
+            let (format, location, metadata_location) = match classify(&row, p) {
+                Ok(c) => c,
+                Err(e) => {
+                    let e = e.context(format!("table {}.{}", row.namespace, row.name));
+                    problems.push(TableProblem { namespace: row.namespace, name: row.name, error: e.to_report() });
+                    continue;
+                }
+            };
+            let partition_keys = keys.remove(&tbl_id).unwrap_or_default();
+            let n_parts = partitions.get(&tbl_id).copied().unwrap_or(0);
+            let part = |k: &str| sums.get(&(tbl_id.clone(), k.to_string())).copied();
+            let stats = if format == TableFormat::Parquet { hive_stats(p, &partition_keys, n_parts, &part) } else { None };
+            let table_ddl = p.get("transient_lastDdlTime").and_then(|v| v.trim().parse::<i64>().ok());
+            let part_ddl = part("transient_lastDdlTime").filter(|s| s.count > 0).map(|s| s.max);
+            let last_ddl_ms = table_ddl.into_iter().chain(part_ddl).max().map(|s| s * 1000);
+            let owner = get(10);
+            let cd_id = get(11);
+            let comment = p.get("comment").cloned();
+            let fingerprint = fingerprint(&[
+                &tbl_id,
+                &format.to_string(),
+                &location,
+                metadata_location.as_deref().unwrap_or(""),
+                owner.as_deref().unwrap_or(""),
+                comment.as_deref().unwrap_or(""),
+                cd_id.as_deref().unwrap_or(""),
+                &partition_keys.iter().map(|k| format!("{}:{}", k.name, k.data_type)).collect::<Vec<_>>().join(","),
+                &format!("{n_parts}:{stats:?}:{last_ddl_ms:?}"),
+            ]);
+            out.push(Registration {
+                entry: CatalogEntry {
+                    table: TableRef { source: source.name.clone(), namespace: row.namespace, name: row.name, format, location },
+                    metadata_location,
+                },
+                tbl_id,
+                cd_id,
+                owner,
+                comment,
+                partition_keys,
+                partitions: n_parts,
+                stats,
+                last_ddl_ms,
+                fingerprint,
+            });
+        }
+        out.sort_by(|a, b| (&a.entry.table.namespace, &a.entry.table.name).cmp(&(&b.entry.table.namespace, &b.entry.table.name)));
+        Ok((out, problems))
+    }
+
+    /// The columns of the given storage descriptors' column sets (`CD_ID`), in column order.
+    pub async fn columns(&mut self, cd_ids: &[&str]) -> Result<HashMap<String, Vec<IndexedColumn>>> {
+        let db = &mut self.db;
+        let select = format!(
+            r#"SELECT {cd}, c."COLUMN_NAME", {ty}, c."COMMENT" FROM "COLUMNS_V2" c"#,
+            cd = db.text(r#"c."CD_ID""#),
+            ty = db.text(r#"c."TYPE_NAME""#),
+        );
+        let order = r#" ORDER BY c."CD_ID", c."INTEGER_IDX""#;
+        let mut rows = Vec::new();
+        if cd_ids.len() > COLUMNS_BY_ID_MAX {
+            rows = db.rows(&format!("{select}{order}"), &[], "reading COLUMNS_V2").await?;
+        } else {
+            for chunk in cd_ids.chunks(IDS_PER_QUERY) {
+                let list = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+                let sql = format!("{select} WHERE {} IN ({list}){order}", db.text(r#"c."CD_ID""#));
+                rows.extend(db.rows(&sql, chunk, "reading COLUMNS_V2").await?);
+            }
+        }
+        let mut out: HashMap<String, Vec<IndexedColumn>> = HashMap::new();
+        for r in rows {
+            let mut it = r.into_iter();
+            let (Some(cd), Some(name)) = (it.next().flatten(), it.next().flatten()) else { continue };
+            let data_type = it.next().flatten().unwrap_or_default();
+            out.entry(cd).or_default().push(IndexedColumn { name, data_type, comment: it.next().flatten() });
+        }
+        Ok(out)
+    }
+}
+
+/// Hive's statistics for a table: summed over its partitions when it is partitioned and every
+/// partition carries `totalSize`, else the table's own parameters; `None` when Hive has no `totalSize`.
+fn hive_stats(
+    table: &HashMap<String, String>,
+    partition_keys: &[IndexedColumn],
+    partitions: u64,
+    part: &dyn Fn(&str) -> Option<Sum>,
+) -> Option<HiveStats> {
+    let own = |k: &str| table.get(k).and_then(|v| v.trim().parse::<i64>().ok());
+    if !partition_keys.is_empty() && partitions > 0 {
+        let size = part("totalSize").filter(|s| s.count == partitions && s.min >= 0);
+        if let Some(size) = size {
+            let files = part("numFiles").filter(|s| s.count == partitions && s.min >= 0).map(|s| s.sum as u64);
+            let rows = part("numRows").filter(|s| s.count == partitions && s.min >= 0).map(|s| s.sum as u64);
+            return Some(HiveStats { records: rows, files: files.unwrap_or(0), bytes: size.sum as u64 });
+        }
+    }
+    let bytes = own("totalSize").filter(|b| *b >= 0)?;
+    Some(HiveStats {
+        records: own("numRows").filter(|r| *r >= 0).map(|r| r as u64),
+        files: own("numFiles").filter(|f| *f >= 0).unwrap_or(0) as u64,
+        bytes: bytes as u64,
+    })
+}
+
+/// `hms:` and a 64-bit FNV-1a digest of the parts (stable across builds, unlike std's hasher).
+fn fingerprint(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0x1f)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("hms:{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(kv: &[(&str, &str)]) -> HashMap<String, String> {
+        kv.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    fn dt() -> Vec<IndexedColumn> {
+        vec![IndexedColumn { name: "dt".into(), data_type: "string".into(), comment: None }]
+    }
+
+    #[test]
+    fn partitioned_tables_sum_their_partitions_like_describe_formatted() {
+        let sums: HashMap<&str, Sum> = [
+            ("totalSize", Sum { sum: 300, min: 100, max: 100, count: 3 }),
+            ("numFiles", Sum { sum: 6, min: 2, max: 2, count: 3 }),
+            ("numRows", Sum { sum: 30, min: -1, max: 20, count: 3 }),
+        ]
+        .into();
+        let part = |k: &str| sums.get(k).copied();
+        let stale = params(&[("totalSize", "1"), ("numRows", "1")]);
+        let s = hive_stats(&stale, &dt(), 3, &part).unwrap();
+        assert_eq!(s, HiveStats { records: None, files: 6, bytes: 300 }, "numRows -1 in one partition: unknown");
+        // A partition without totalSize: the partition sums are incomplete, the table's own are used.
+        let s = hive_stats(&stale, &dt(), 4, &part).unwrap();
+        assert_eq!(s, HiveStats { records: Some(1), files: 0, bytes: 1 });
+    }
+
+    #[test]
+    fn no_total_size_means_no_statistics() {
+        let none = |_: &str| None;
+        assert_eq!(hive_stats(&params(&[("numRows", "5")]), &[], 0, &none), None);
+        assert_eq!(hive_stats(&params(&[("totalSize", "x")]), &[], 0, &none), None);
+        let s = hive_stats(&params(&[("totalSize", "10"), ("numRows", "-1"), ("numFiles", "2")]), &[], 0, &none);
+        assert_eq!(s, Some(HiveStats { records: None, files: 2, bytes: 10 }));
+    }
+
+    #[test]
+    fn fingerprints_change_with_any_part() {
+        assert_eq!(fingerprint(&["1", "a"]), fingerprint(&["1", "a"]));
+        assert_ne!(fingerprint(&["1", "a"]), fingerprint(&["1a", ""]), "parts are separated");
+        assert!(fingerprint(&["x"]).starts_with("hms:"));
+    }
+}
