@@ -16,6 +16,7 @@ mod bench_size;
 mod check;
 mod du;
 mod human;
+mod inventory;
 mod lookup;
 mod naming;
 mod size_cmds;
@@ -110,6 +111,9 @@ enum Command {
         /// How many path levels the children are (0: totals only).
         #[arg(long, default_value_t = 1)]
         depth: usize,
+        /// The location's size per inventory (an `s3-inventory` / `hdfs-image` source), oldest first.
+        #[arg(long)]
+        history: bool,
     },
     /// Measure against the tool a user would otherwise run, side by side (use a release build).
     #[command(subcommand)]
@@ -241,6 +245,8 @@ enum BenchCommand {
     },
     /// Overview of 10k tables from the store (goal < 200 ms) and a 2-year size chart (goal < 50 ms).
     Size(bench_size::SizeArgs),
+    /// Read a 10M-row S3 Inventory (CSV gzip, Parquet): rows/s and peak RSS vs DuckDB on the same files.
+    Inventory(inventory::InventoryArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -328,6 +334,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::LintNames(args) => naming::run(args, globals).await,
         Command::Bench(BenchCommand::Search { tables, runs }) => lookup::bench(tables, runs, cli.json).await,
         Command::Bench(BenchCommand::Size(args)) => bench_size::bench(args, cli.json).await,
+        Command::Bench(BenchCommand::Inventory(args)) => inventory::bench(args, cli.json).await,
         Command::Demo { dir, anchor, force } => {
             let dir = dir.unwrap_or_else(lakescope::sources::default_demo_dir);
             let info = lakescope::demo::build(&DemoOptions { dir, anchor, force }).await?;
@@ -351,12 +358,15 @@ async fn run(cli: Cli) -> Result<()> {
             let info = ls.table(&target, &read).await?;
             if cli.json { print_json(&info) } else { human::table(&info) }
         }
-        Command::Du { uri, depth } => {
+        Command::Du { uri, depth, history } => {
             // A sources file only lends its store options (endpoint, region) to locations inside it.
             let ls = match cli.sources {
                 Some(p) => open_sources(Some(p))?,
                 None => open_sources(None).unwrap_or_else(|_| Lakescope::new(Vec::new(), None)),
             };
+            if history {
+                return inventory::history(&ls, &uri, cli.json).await;
+            }
             let report = du::run(&ls, &uri, depth).await?;
             if cli.json { print_json(&report) } else { du::human(&report) }
         }

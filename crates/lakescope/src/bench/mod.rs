@@ -4,6 +4,7 @@
 
 pub mod du;
 pub mod history;
+pub mod inventory;
 pub mod search;
 pub mod size;
 pub mod spark;
