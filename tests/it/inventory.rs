@@ -157,12 +157,9 @@ fn damaged_copy(name: &str, damage: impl Fn(&Path)) -> String {
     let src = f.out.join("inventories/demo-lake/daily-csv");
     let dst = f.out.join(format!("damaged-{name}/demo-lake/daily-csv"));
     let _ = std::fs::remove_dir_all(&dst);
-    let status = std::process::Command::new("cp").arg("-r").arg(&src).arg(&dst).status();
     std::fs::create_dir_all(dst.parent().unwrap()).unwrap();
-    if !status.is_ok_and(|s| s.success()) {
-        let status = std::process::Command::new("cp").arg("-r").arg(&src).arg(&dst).status().unwrap();
-        assert!(status.success());
-    }
+    let status = std::process::Command::new("cp").arg("-r").arg(&src).arg(&dst).status().unwrap();
+    assert!(status.success(), "copying {}", src.display());
     let m: Value = serde_json::from_slice(&std::fs::read(newest_manifest("csv")).unwrap()).unwrap();
     let key = m["files"][0]["key"].as_str().unwrap();
     let file = dst.join(key.split_once("daily-csv/").unwrap().1);

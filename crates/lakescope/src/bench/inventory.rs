@@ -63,7 +63,7 @@ pub fn peak_rss_bytes() -> u64 {
         .map_or(0, |kb| kb * 1024)
 }
 
-fn python_json(python: &PathBuf, args: &[&str], what: &str) -> Result<serde_json::Value> {
+fn python_json(python: &std::path::Path, args: &[&str], what: &str) -> Result<serde_json::Value> {
     let out = Command::new(python).args(args).output().with_context(|| format!("running {}", python.display()))?;
     if !out.status.success() {
         return Err(Error::internal(format!("{what} failed: {}", String::from_utf8_lossy(&out.stderr).trim())));

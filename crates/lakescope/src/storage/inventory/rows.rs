@@ -223,8 +223,8 @@ fn batch(b: &RecordBatch, what: &str, sink: &mut Sink) -> Result<()> {
         .map_err(|e| Error::corrupt(format!("{what}: size column: {e}")))?;
     let size = size.as_primitive::<Int64Type>();
     let modified = col("last_modified_date").map(|c| millis(c, what)).transpose()?;
-    let latest = col("is_latest").map(|c| c.as_boolean_opt().cloned()).flatten();
-    let marker = col("is_delete_marker").map(|c| c.as_boolean_opt().cloned()).flatten();
+    let latest = col("is_latest").and_then(|c| c.as_boolean_opt().cloned());
+    let marker = col("is_delete_marker").and_then(|c| c.as_boolean_opt().cloned());
     for i in 0..b.num_rows() {
         if latest.as_ref().is_some_and(|l| l.is_valid(i) && !l.value(i)) || marker.as_ref().is_some_and(|m| m.is_valid(i) && m.value(i)) {
             continue;
