@@ -14,6 +14,7 @@ mod delta_unity;
 mod departed_owners;
 mod findings;
 mod hms;
+mod inventory;
 mod lookup;
 mod metastore_index;
 mod naming;

@@ -3,4 +3,4 @@
 /**
  * What a source is and therefore how its tables are discovered.
  */
-export type SourceKind = "iceberg-sql" | "iceberg-rest" | "iceberg-fs" | "hms" | "delta" | "storage";
+export type SourceKind = "iceberg-sql" | "iceberg-rest" | "iceberg-fs" | "hms" | "delta" | "storage" | "s3-inventory" | "hdfs-image";

@@ -23,10 +23,14 @@ describe("storage", () => {
       { name: "files", kind: "storage", location: "s3://b/raw" },
       { name: "rest", kind: "iceberg-rest", uri: "http://r", warehouse: "prod" },
       { name: "hms", kind: "hms", uri: "postgres://h/ms" },
+      { name: "inv", kind: "s3-inventory", uri: "s3://big", location: "s3://dest/inv/big/daily" },
+      { name: "nn", kind: "hdfs-image", uri: "hdfs://nn", location: "/dumps" },
     ];
     expect(sourceRoots(sources)).toEqual([
       { source: "lake", root: "/wh" },
       { source: "files", root: "s3://b/raw" },
+      { source: "inv", root: "s3://big" },
+      { source: "nn", root: "hdfs://nn" },
     ]);
   });
 

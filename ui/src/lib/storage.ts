@@ -19,7 +19,9 @@ export type Node =
 /** A source's storage root as the engine's `SourceConfig::root` has it (a REST catalog's warehouse is a name, not a place). */
 export function sourceRoots(sources: SourceConfig[]): { source: string; root: string }[] {
   return sources.flatMap((s) => {
-    const root = s.kind === "iceberg-rest" ? s.location : (s.warehouse ?? s.location);
+    // An inventory source's `location` holds its reports; the storage it describes is its `uri`.
+    const inventory = s.kind === "s3-inventory" || s.kind === "hdfs-image";
+    const root = inventory ? s.uri : s.kind === "iceberg-rest" ? s.location : (s.warehouse ?? s.location);
     return root ? [{ source: s.name, root }] : [];
   });
 }

@@ -6,6 +6,7 @@ pub mod breakdown;
 pub mod du;
 pub mod history;
 pub mod index;
+pub mod inventory;
 pub mod search;
 pub mod size;
 pub mod spark;

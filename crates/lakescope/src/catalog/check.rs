@@ -77,6 +77,9 @@ fn what_is_tried(source: &SourceConfig) -> String {
         SourceKind::IcebergSql => format!("reading iceberg_tables in {}", uri()),
         SourceKind::Hms => format!("listing the metastore's tables in {}", uri()),
         SourceKind::IcebergRest => format!("GET /v1/config from {}", uri()),
+        SourceKind::S3Inventory | SourceKind::HdfsImage => {
+            format!("reading the newest inventory under {}", source.location.as_deref().unwrap_or("(no location)"))
+        }
         SourceKind::Delta | SourceKind::Storage | SourceKind::IcebergFs => {
             format!("listing one object under {}", source.root().unwrap_or("(no location)"))
         }
@@ -98,6 +101,7 @@ async fn attempt(source: &SourceConfig) -> Result<String> {
             super::iceberg_rest::ping(source).await?;
             Ok("the server answered its configuration".to_string())
         }
+        SourceKind::S3Inventory | SourceKind::HdfsImage => crate::storage::inventory::probe(source).await,
         SourceKind::Delta | SourceKind::Storage | SourceKind::IcebergFs => {
             let root = source.root().ok_or_else(|| {
                 Error::invalid(format!("source {} ({:?}) names no `location` or `warehouse` to list", source.name, source.kind))

@@ -45,6 +45,7 @@ async fn list_with_problems(source: &SourceConfig) -> Result<(Vec<CatalogEntry>,
         SourceKind::IcebergFs => scan::list(source, scan::Only::Iceberg).await?,
         SourceKind::Hms => hms::list(source).await?,
         SourceKind::IcebergRest => iceberg_rest::list(source).await?,
+        SourceKind::S3Inventory | SourceKind::HdfsImage => (Vec::new(), Vec::new()),
     };
     tables.sort_by(|a, b| (&a.table.namespace, &a.table.name).cmp(&(&b.table.namespace, &b.table.name)));
     Ok((tables, problems))

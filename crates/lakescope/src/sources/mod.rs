@@ -28,6 +28,12 @@ pub enum SourceKind {
     Delta,
     /// Any table (Iceberg, Delta, Hive-style Parquet) found by scanning a storage location.
     Storage,
+    /// The S3 Inventory reports of a bucket (`uri = "s3://bucket"`; `location` = the report
+    /// configuration's directory): storage figures without LIST calls. Holds no tables.
+    S3Inventory,
+    /// `hdfs oiv -p Delimited` dumps of a NameNode's image (`uri = "hdfs://namenode"`; `location` = the
+    /// dumps, one per day). Holds no tables.
+    HdfsImage,
 }
 
 /// How tables sit under a scanned location when it is not just "anywhere below".
@@ -97,6 +103,10 @@ impl SourceConfig {
     pub fn root(&self) -> Option<&str> {
         if self.kind == SourceKind::IcebergRest {
             return self.location.as_deref();
+        }
+        // An inventory's `location` is where its reports are; the storage it describes is its `uri`.
+        if matches!(self.kind, SourceKind::S3Inventory | SourceKind::HdfsImage) {
+            return self.uri.as_deref();
         }
         self.warehouse.as_deref().or(self.location.as_deref())
     }

@@ -51,6 +51,9 @@ impl Lakescope {
     /// The children of `target` one level down, opened with the options of the source that holds it.
     /// `opts.depth` is ignored (always one level); its cancel token and progress callback are used.
     pub async fn list_prefix(&self, target: &str, opts: &DuOptions) -> Result<PrefixListing> {
+        if let Some(t) = self.inventory_target(target) {
+            return inventory_listing(&t, opts).await;
+        }
         let loc = super::open(target, &self.store_options_for(target))?;
         let one_level = DuOptions { depth: 1, ..opts.clone() };
         let tallied = super::du::tally(&loc, &one_level).await?;
@@ -82,6 +85,25 @@ impl Lakescope {
             entries,
         })
     }
+}
+
+/// One level of the prefix tree from the newest inventory of an inventory source (children reopen as
+/// `<uri>/<name>`, under the same source).
+async fn inventory_listing(t: &super::inventory::Target, opts: &DuOptions) -> Result<PrefixListing> {
+    let (report, prefixes) = super::inventory::du(t, &DuOptions { depth: 1, ..opts.clone() }).await?;
+    let entries = report
+        .children
+        .into_iter()
+        .map(|c| PrefixEntry {
+            is_prefix: prefixes.contains(&c.name),
+            location: format!("{}/{}", report.uri, c.name),
+            name: c.name,
+            bytes: c.bytes,
+            objects: c.objects,
+            last_modified_ms: c.last_modified_ms,
+        })
+        .collect();
+    Ok(PrefixListing { uri: report.uri, total_bytes: report.total_bytes, total_objects: report.total_objects, entries })
 }
 
 /// Whether a storage root answers: the cheapest read that proves the store is reachable, the bucket

@@ -13,6 +13,9 @@ use crate::error::Result;
 impl Lakescope {
     /// Objects and bytes under a location, grouped `opts.depth` levels down.
     pub async fn du(&self, target: &str, opts: &DuOptions) -> Result<DuReport> {
+        if let Some(t) = self.inventory_target(target) {
+            return Ok(super::inventory::du(&t, opts).await?.0);
+        }
         let loc = super::open(target, &self.store_options_for(target))?;
         super::du::du(&loc, opts).await
     }

@@ -8,6 +8,7 @@
 mod browse;
 mod du;
 mod facade;
+pub mod inventory;
 mod local;
 mod location;
 mod remote;
