@@ -19,7 +19,8 @@ apt_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicato
   build-essential pkg-config libssl-dev libxdo-dev file xvfb webkit2gtk-driver imagemagick
   openjdk-17-jre-headless  # Java 17: Spark and its History Server in the Spark tests
   postgresql mariadb-server  # backing databases of the Hive Metastore tests (scripts/databases.sh)
-  desktop-file-utils x11-utils)  # the .deb install test: validate the desktop entry, find the X window
+  desktop-file-utils x11-utils  # the .deb install test: validate the desktop entry, find the X window
+  libdbus-1-dev dbus-daemon gnome-keyring libsecret-tools dbus-x11)  # the OS keychain: Secret Service client, a headless one, secret-tool
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -14,6 +14,7 @@ mod delta_unity;
 mod departed_owners;
 mod findings;
 mod hms;
+mod keychain;
 mod lookup;
 mod naming;
 mod iceberg_fs;
