@@ -18,11 +18,13 @@ log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 # needs, and what only the tests need (installed while the build runs).
 app_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libsoup-3.0-dev
   build-essential pkg-config libssl-dev libxdo-dev file
+  libdbus-1-dev  # the keychain client (Secret Service over D-Bus) the engine links
   xvfb imagemagick)  # a headless run of the app, and its screenshot
 test_pkgs=(webkit2gtk-driver  # WebKitWebDriver, which tauri-driver drives in the E2E tests
   openjdk-17-jre-headless  # Java 17: Spark and its History Server in the Spark tests
   postgresql mariadb-server  # backing databases of the Hive Metastore tests (scripts/databases.sh)
-  desktop-file-utils x11-utils)  # the .deb install test: validate the desktop entry, find the X window
+  desktop-file-utils x11-utils  # the .deb install test: validate the desktop entry, find the X window
+  dbus-daemon gnome-keyring libsecret-tools dbus-x11)  # a headless OS keychain (scripts/keychain.sh), secret-tool
 install_missing() {
   local missing=() p
   for p in "$@"; do

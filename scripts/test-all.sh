@@ -48,6 +48,9 @@ export LAKESCOPE_REST_PYTHON="$PWD/.venv-rest/bin/python"
 step "test databases: PostgreSQL and MariaDB for the Hive Metastore tests"
 eval "$(scripts/databases.sh)"
 
+step "the OS keychain for the credentials tests and the E2E run: a D-Bus session bus with GNOME Keyring"
+eval "$(scripts/keychain.sh)"
+
 step "waiting for the build"
 if ! wait "$build_pid"; then
   cat "$build_log" >&2

@@ -68,6 +68,10 @@ fn main() {
         "storage_progress",
         "storage_cancel",
         "source_check",
+        // Settings' credentials in the OS keychain (src/credentials.rs).
+        "credentials_list",
+        "credential_set",
+        "credential_delete",
     ];
     let manifest = tauri_build::AppManifest::new().commands(commands);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build script");

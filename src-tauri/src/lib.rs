@@ -5,6 +5,7 @@
 //! `ErrorReport {kind, message}`, which the UI switches on.
 
 mod commands;
+mod credentials;
 mod learn;
 mod overview;
 mod lookup;
@@ -167,6 +168,9 @@ pub fn run() {
             storage::storage_progress,
             storage::storage_cancel,
             storage::source_check,
+            credentials::credentials_list,
+            credentials::credential_set,
+            credentials::credential_delete,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lakescope window");

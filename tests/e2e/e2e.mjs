@@ -26,7 +26,7 @@
 // Screenshots go to target/e2e/*.png; timings (cold start to first painted table list) are printed.
 
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { KEY, sleep } from "./webdriver.mjs";
 import { ANCHOR, APP, CLI, OUT, PY, ROOT, assert, assertEq, cliJson, launch, shot, startDriver, timings, withApp } from "./harness.mjs";
@@ -47,7 +47,7 @@ import { scenarioOverview } from "./overview.mjs";
 import { scenarioSpark } from "./spark.mjs";
 import { scenarioInstalled } from "./installed.mjs";
 import { scenarioTrainer } from "./trainer.mjs";
-import { checkSourceChecks, checkStoragePage, hangingS3Env, hangingServer } from "./storage.mjs";
+import { KEYCHAIN_SOURCE, checkCredentials, checkSourceChecks, checkStoragePage, hangingS3Env, hangingServer } from "./storage.mjs";
 
 // ---------------------------------------------------------------------------------------------------
 // scenarios
@@ -171,6 +171,8 @@ async function scenarioLake() {
   const listed = cliJson(["--sources", sources, "tables"]);
   assertEq(listed.length, made.tables, "tables the CLI lists in the pyarrow lake");
   const target = pick(listed, "parquet", "ods_web_logs");
+  // After the CLI's listing: a source whose password is in the OS keychain, for Settings' credentials.
+  appendFileSync(sources, KEYCHAIN_SOURCE);
 
   const home = path.join(OUT, "home-lake");
   rmSync(home, { recursive: true, force: true });
@@ -263,6 +265,7 @@ async function scenarioLake() {
     assertEq(origin, "explicit", "sources origin with LAKESCOPE_SOURCES");
     // The catalog database of "broken" does not exist: its check says NotFound; "hive" answers.
     await checkSourceChecks(wd, "hive", "broken", "NotFound");
+    await checkCredentials(wd, scenario);
     await shot(wd, scenario, "dark-settings");
     await checkCsp(wd, scenario);
 

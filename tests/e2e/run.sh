@@ -39,6 +39,10 @@ fi
 if [ -z "${LAKESCOPE_PYTHON:-}" ]; then
   if [ -x .venv/bin/python ]; then export LAKESCOPE_PYTHON="$PWD/.venv/bin/python"; else export LAKESCOPE_PYTHON=python3; fi
 fi
+# Settings' credentials check needs an OS keychain: start the tests' own when none is exported.
+if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ] && command -v gnome-keyring-daemon >/dev/null; then
+  eval "$(scripts/keychain.sh)"
+fi
 # Quiet WebKit's GPU probing on machines without one (Xvfb): software rendering is what we get anyway.
 export WEBKIT_DISABLE_DMABUF_RENDERER=1
 exec node tests/e2e/e2e.mjs

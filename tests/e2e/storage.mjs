@@ -1,8 +1,10 @@
 // Checks of the Storage page and of Settings' "Test connection", run inside the `lake` scenario (no
 // extra app launch): a table directory's listing shows exactly `lakescope du --depth 1`'s children and
 // totals; a prefix opens with Enter; Cancel on a listing of an endpoint that never answers stops it and
-// shows "cancelled"; a source's check says OK or the engine's error kind.
+// shows "cancelled"; a source's check says OK or the engine's error kind; a credential typed into Settings
+// goes to the OS keychain and the page says only "stored".
 
+import { execFileSync } from "node:child_process";
 import net from "node:net";
 import { KEY } from "./webdriver.mjs";
 import { assert, assertEq, cliJson, shot } from "./harness.mjs";
@@ -127,4 +129,76 @@ export async function checkSourceChecks(wd, good, broken, brokenKind) {
     assertEq(got.kind, want, `Test connection of ${name} (${got.text})`);
     console.log(`  ok Test connection ${name}: ${got.text.slice(0, 100)}`);
   }
+}
+
+/** The source the `lake` scenario adds for the credentials check: a metastore whose password is in the
+ * OS keychain, on a closed port (so Test connection reaches the connect step and stops there). */
+export const KEYCHAIN_SOURCE = `
+[[source]]
+name = "vault"
+kind = "hms"
+uri = "postgres://lakescope@127.0.0.1:1/metastore"
+credentials = "keychain"
+`;
+
+function secretToolLookup(account) {
+  try {
+    return execFileSync("secret-tool", ["lookup", "service", "lakescope", "username", account], { encoding: "utf8" });
+  } catch {
+    return null;
+  }
+}
+
+async function checkResult(wd, name) {
+  await wd.click(`[data-testid="source-check"][data-source="${name}"]`);
+  return wd.until(
+    `const b = document.querySelector('[data-testid="source-check"][data-source="' + arguments[0] + '"]');
+     const r = b && b.parentElement.querySelector('[data-testid="source-check-result"]');
+     return r && !b.disabled && r.dataset.kind !== "" && { kind: r.dataset.kind, text: r.textContent.trim() };`,
+    `the check of source ${name}`,
+    20000,
+    name,
+  );
+}
+
+/** Settings: a password typed into the source's credential field lands in the OS keychain (what
+ * secret-tool reads), the page says only "stored" and never holds the value, Test connection then uses
+ * it, and Delete removes it. Needs a Secret Service on DBUS_SESSION_BUS_ADDRESS (scripts/keychain.sh). */
+export async function checkCredentials(wd, scenario, name = "vault") {
+  if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
+    assert(process.env.CI !== "true", "no OS keychain (DBUS_SESSION_BUS_ADDRESS): run scripts/keychain.sh");
+    console.log("  SKIPPED credentials in Settings: no OS keychain (eval \"$(scripts/keychain.sh)\")");
+    return;
+  }
+  const account = `metastore/${name}/password`;
+  const value = `E2E-Planted-${process.pid}-pw`;
+  const box = `[data-testid="credentials"][data-source="${name}"]`;
+  const field = `${box} [data-testid="credential"][data-field="password"]`;
+  await wd.waitFor(box);
+  await wd.click(`${box} summary`);
+  const state = () => wd.exec(`const f = document.querySelector(arguments[0]); return f && f.dataset.stored + ":" + f.querySelector('[data-testid="credential-state"]').textContent.trim();`, field);
+  assertEq(await state(), "false:not stored", "the password before it is stored");
+  const before = await checkResult(wd, name);
+  assertEq(before.kind, "NotFound", `Test connection without the password (${before.text})`);
+  assert(before.text.includes("keychain"), `the missing password names the keychain: ${before.text}`);
+
+  await wd.type(`${field} [data-testid="credential-input"]`, value);
+  await wd.click(`${field} [data-testid="credential-save"]`);
+  await wd.until(`const f = document.querySelector(arguments[0]); return f && f.dataset.stored === "true";`, "the password stored", 10000, field);
+  assertEq(await state(), "true:stored", "the password after Save");
+  assertEq(secretToolLookup(account), value, `what secret-tool finds under service lakescope, ${account}`);
+  const leaked = await wd.exec(
+    `return document.documentElement.outerHTML.includes(arguments[0]) || [...document.querySelectorAll('input')].some((i) => i.value.includes(arguments[0]));`,
+    value,
+  );
+  assert(!leaked, "the page still holds the typed password after Save");
+  const after = await checkResult(wd, name);
+  assertEq(after.kind, "Unreachable", `Test connection with the stored password reaches the server's port (${after.text})`);
+  assert(!after.text.includes(value), "the check's message holds the password");
+  console.log(`  ok credentials: stored through Settings (secret-tool agrees), then Test connection: ${after.text.slice(0, 90)}`);
+  await shot(wd, scenario, "dark-settings-credentials");
+
+  await wd.click(`${field} [data-testid="credential-delete"]`);
+  await wd.until(`const f = document.querySelector(arguments[0]); return f && f.dataset.stored === "false";`, "the password deleted", 10000, field);
+  assertEq(secretToolLookup(account), null, "the keychain entry after Delete");
 }

@@ -324,6 +324,7 @@ fn bad_connections_say_what_failed_without_the_password(f: Flavour) {
             catalog: None,
             options: Default::default(),
             token_env: None,
+            credentials: None,
             layout: None,
         };
         let ls = lakescope::Lakescope::new(vec![src], None);

@@ -15,6 +15,7 @@ mod departed_owners;
 mod findings;
 mod hms;
 mod inventory;
+mod keychain;
 mod lookup;
 mod metastore_index;
 mod naming;

@@ -17,6 +17,10 @@ client; moto accepts any. Commands (ENDPOINT is http://127.0.0.1:<port>):
                                  local SQLite file, warehouse on S3, two appends), and pyiceberg's numbers
   record ENDPOINT start|stop     moto's request recorder on or off (it records every request it serves)
   recorded ENDPOINT BUCKET       the recorded requests to BUCKET: [{"method","path"}], bodies left out
+  iam-user ENDPOINT S3URI        on a server started with INITIAL_NO_AUTH_ACTION_COUNT=3: an IAM user
+                                 allowed s3:* and its access key (the three unauthenticated requests),
+                                 then, signed with that key, the bucket and one object under S3URI;
+                                 prints {"key_id","secret","key","bytes"}
 """
 
 import json
@@ -240,6 +244,23 @@ def recorded(endpoint, bucket):
     out(found)
 
 
+def iam_user(endpoint, uri):
+    import boto3
+
+    region = "us-east-1"
+    iam = boto3.client("iam", endpoint_url=endpoint, region_name=region, aws_access_key_id="unauthenticated", aws_secret_access_key="unauthenticated")
+    iam.create_user(UserName="lakescope-reader")
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+    iam.put_user_policy(UserName="lakescope-reader", PolicyName="s3", PolicyDocument=json.dumps(policy))
+    key = iam.create_access_key(UserName="lakescope-reader")["AccessKey"]
+    s3 = boto3.client("s3", endpoint_url=endpoint, region_name=region, aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+    bucket, prefix = split(uri)
+    s3.create_bucket(Bucket=bucket)
+    body = b"written with the IAM user's key\n"
+    s3.put_object(Bucket=bucket, Key=f"{prefix}/part-0.txt", Body=body)
+    out({"key_id": key["AccessKeyId"], "secret": key["SecretAccessKey"], "key": f"{prefix}/part-0.txt", "bytes": len(body)})
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "serve":
@@ -258,6 +279,8 @@ def main():
         record(*args)
     elif cmd == "recorded":
         recorded(*args)
+    elif cmd == "iam-user":
+        iam_user(*args)
     else:
         sys.exit(f"unknown command {cmd}")
     sys.stdout.flush()

@@ -15,6 +15,7 @@ macro_rules! outln {
 mod bench_index;
 mod bench_size;
 mod check;
+mod credentials;
 mod du;
 mod human;
 mod inventory;
@@ -106,6 +107,9 @@ enum Command {
     Ddl { target: String },
     /// Test a configured source with one cheap read-only call; fails with the kind of what failed.
     Check { source: String },
+    /// A source's credentials in the OS keychain: set (value from stdin), list (stored or not), delete.
+    #[command(subcommand)]
+    Credentials(credentials::CredentialsCommand),
     /// Objects and bytes under a location (local path, s3://, gs://, az://), per child prefix.
     Du {
         uri: String,
@@ -345,6 +349,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Chart { target: None, .. } => Err(Error::invalid("`chart size`, `chart cost` and `chart memory` need a table or event log")),
         Command::Index => lookup::index(globals).await,
         Command::Check { source } => check::run(&source, globals).await,
+        Command::Credentials(cmd) => credentials::run(cmd, globals).await,
         Command::Search(args) => lookup::search(args, globals).await,
         Command::LintNames(args) => naming::run(args, globals).await,
         Command::Bench(BenchCommand::Search { tables, runs }) => lookup::bench(tables, runs, cli.json).await,

@@ -247,7 +247,7 @@ impl Lakescope {
         }
         let entry = self.resolve_name(target).await?;
         let source = self.sources.iter().find(|s| s.name == entry.table.source).expect("entry from a configured source");
-        let loc = crate::storage::open(&entry.table.location, &source.options)?;
+        let loc = crate::storage::open(&entry.table.location, &source.store_options())?;
         let t = match (&entry.table.format, &entry.metadata_location) {
             (TableFormat::Iceberg, Some(ml)) => Table::Iceberg(table::iceberg::IcebergTable::open(loc, Some(ml)).await?),
             _ => table::open(loc).await?,

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod charts;
 pub mod collect;
 pub mod cost;
+pub mod credentials;
 pub mod demo;
 pub mod error;
 pub mod findings;

@@ -143,6 +143,7 @@ fn s3_source(m: &moto::Moto, location: &str) -> Lakescope {
         catalog: None,
         options,
         token_env: None,
+        credentials: None,
         layout: None,
     };
     Lakescope::new(vec![source], None)

@@ -46,6 +46,12 @@ pub fn moto_with_auth() -> &'static Moto {
     M.get_or_init(|| start(&[("INITIAL_NO_AUTH_ACTION_COUNT", "0")]))
 }
 
+/// A server of the caller's own whose first three requests need no authentication (`s3_moto.py iam-user`
+/// makes an IAM user and its key with them) and every later one does: only that key is accepted.
+pub fn moto_for_iam_user() -> Moto {
+    start(&[("INITIAL_NO_AUTH_ACTION_COUNT", "3")])
+}
+
 impl Moto {
     /// The AWS settings every S3 client here reads from the environment.
     pub fn env(&self) -> Vec<(&'static str, String)> {

@@ -9,6 +9,8 @@ import type { ClassReport } from "../bindings/ClassReport";
 import type { Classroom } from "../bindings/Classroom";
 import type { ConnectionCheck } from "../bindings/ConnectionCheck";
 import type { DemoInfo } from "../bindings/DemoInfo";
+import type { Field } from "../bindings/Field";
+import type { SourceCredentials } from "../bindings/SourceCredentials";
 import type { DuProgress } from "../bindings/DuProgress";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import type { LearnOverview } from "../bindings/LearnOverview";
@@ -112,6 +114,11 @@ export const api = {
   storageProgress: (job: number) => call<DuProgress | null>("storage_progress", { job }),
   storageCancel: (job: number) => call<boolean>("storage_cancel", { job }),
   sourceCheck: (name: string) => call<ConnectionCheck>("source_check", { name }),
+  // Settings' credentials in the OS keychain (src-tauri/src/credentials.rs): values go in, never out.
+  credentialsList: () => call<SourceCredentials[]>("credentials_list"),
+  credentialSet: (source: string, field: Field, value: string) =>
+    call<SourceCredentials>("credential_set", { source, field, value }),
+  credentialDelete: (source: string, field: Field) => call<SourceCredentials>("credential_delete", { source, field }),
 };
 
 /** A data: URL for an engine-drawn SVG: shown through <img>, so nothing in it can run (CSP img-src data:). */

@@ -106,7 +106,7 @@ async fn attempt(source: &SourceConfig) -> Result<String> {
             let root = source.root().ok_or_else(|| {
                 Error::invalid(format!("source {} ({:?}) names no `location` or `warehouse` to list", source.name, source.kind))
             })?;
-            crate::storage::probe(root, &source.options).await
+            crate::storage::probe(root, &source.store_options()).await
         }
     }
 }

@@ -5,8 +5,9 @@
 //! the existing metadata reader then opens like any other. Lakescope never sends a write request.
 //!
 //! Loading each table costs one request, made a few at a time; a table the server cannot load becomes
-//! a per-table problem and the others still list. A bearer token comes only from the environment variable
-//! the source names (`token_env`); it never reaches a message, the store or a log.
+//! a per-table problem and the others still list. A bearer token comes from the OS keychain for a
+//! `credentials = "keychain"` source (field `token`), else from the environment variable the source names
+//! (`token_env`); it never reaches a message, the store or a log.
 
 use std::time::Duration;
 
@@ -128,7 +129,9 @@ impl Rest {
             .build()
             .map_err(|e| Error::internal(format!("HTTP client: {e}")))?;
         let mut rest = Rest { http, api: format!("{base}/v1"), shown, token: None };
-        if let Some(var) = &source.token_env {
+        if let Some(token) = crate::credentials::rest_token(source)? {
+            rest.token = Some(token.expose().to_string());
+        } else if let Some(var) = &source.token_env {
             rest.token = Some(env_value(var, "REST catalog token")?);
         }
         let mut query = Vec::new();
@@ -294,6 +297,7 @@ mod tests {
             kind: crate::sources::SourceKind::IcebergRest,
             uri: Some("http://127.0.0.1:9".into()),
             token_env: Some("LAKESCOPE_TEST_SURELY_UNSET_TOKEN".into()),
+            credentials: None,
             ..SourceConfig::new("r", crate::sources::SourceKind::IcebergRest)
         };
         let Err(e) = list(&src).await else { panic!("no token") };

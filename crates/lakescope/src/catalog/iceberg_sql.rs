@@ -44,11 +44,17 @@ pub async fn list(source: &SourceConfig) -> Result<Vec<CatalogEntry>> {
         }
         fetch_tables!(opts, LIST_SQLITE, catalog, shown)
     } else if uri.starts_with("postgres:") || uri.starts_with("postgresql:") {
-        let opts = sqlx::postgres::PgConnectOptions::from_str(uri).with_context(|| format!("catalog URI {shown}"))?;
+        let mut opts = sqlx::postgres::PgConnectOptions::from_str(uri).with_context(|| format!("catalog URI {shown}"))?;
+        if let Some(p) = crate::credentials::catalog_password(source)? {
+            opts = opts.password(p.expose());
+        }
         fetch_tables!(opts, LIST_PG, catalog, shown)
     } else if uri.starts_with("mysql:") || uri.starts_with("mariadb:") {
-        let opts = sqlx::mysql::MySqlConnectOptions::from_str(&uri.replacen("mariadb:", "mysql:", 1))
+        let mut opts = sqlx::mysql::MySqlConnectOptions::from_str(&uri.replacen("mariadb:", "mysql:", 1))
             .with_context(|| format!("catalog URI {shown}"))?;
+        if let Some(p) = crate::credentials::catalog_password(source)? {
+            opts = opts.password(p.expose());
+        }
         fetch_tables!(opts, LIST_SQLITE, catalog, shown)
     } else {
         return Err(Error::invalid(format!("catalog URI {shown} must start with sqlite:, postgres: or mysql:")));

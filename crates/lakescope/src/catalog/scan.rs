@@ -28,7 +28,7 @@ pub async fn list(source: &SourceConfig, only: Only) -> Result<(Vec<CatalogEntry
     let root_text = source
         .root()
         .ok_or_else(|| Error::invalid("needs `location` (or `warehouse`) to scan"))?;
-    let root = crate::storage::open(root_text, &source.options)?;
+    let root = crate::storage::open(root_text, &source.store_options())?;
     let unity = source.layout == Some(Layout::Unity);
     let max_depth = if unity { UNITY_DEPTH } else { MAX_DEPTH };
     let mut problems = Vec::new();
@@ -110,6 +110,7 @@ mod tests {
             catalog: None,
             options: Default::default(),
             token_env: None,
+            credentials: None,
             layout: None,
         };
         let mut all: Vec<_> = list(&src, Only::Any)

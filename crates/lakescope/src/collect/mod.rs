@@ -167,7 +167,7 @@ impl Lakescope {
         if opts.prefixes {
             for source in self.sources() {
                 let Some(root) = source.root() else { continue };
-                match record_prefixes(store, &run.run_id, &source.name, root, &source.options, opts.as_of_ms).await {
+                match record_prefixes(store, &run.run_id, &source.name, root, &source.store_options(), opts.as_of_ms).await {
                     Ok(n) => report.prefixes_recorded += n,
                     Err(e) => {
                         let target = format!("prefixes of {}", source.name);

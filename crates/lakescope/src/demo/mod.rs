@@ -156,6 +156,7 @@ pub fn demo_sources(dir: &Path) -> SourcesFile {
                 catalog: Some(CATALOG_NAME.into()),
                 options: Default::default(),
                 token_env: None,
+                credentials: None,
                 layout: None,
             },
             SourceConfig {
@@ -167,6 +168,7 @@ pub fn demo_sources(dir: &Path) -> SourcesFile {
                 catalog: None,
                 options: Default::default(),
                 token_env: None,
+                credentials: None,
                 layout: None,
             },
             SourceConfig {
@@ -178,6 +180,7 @@ pub fn demo_sources(dir: &Path) -> SourcesFile {
                 catalog: None,
                 options: Default::default(),
                 token_env: None,
+                credentials: None,
                 layout: None,
             },
         ],

@@ -181,7 +181,7 @@ impl Lakescope {
 /// Read one table unless its fingerprint equals `known`; `Ok(None)` means unchanged.
 pub(super) async fn index_one(source: &SourceConfig, entry: &CatalogEntry, known: Option<&String>, now_ms: i64) -> Result<Option<IndexedTable>> {
     let t = &entry.table;
-    let loc = crate::storage::open(&t.location, &source.options).with_context(|| t.qualified_name())?;
+    let loc = crate::storage::open(&t.location, &source.store_options()).with_context(|| t.qualified_name())?;
     let fp = fingerprint::of(entry, &loc).await?;
     if known == Some(&fp) {
         return Ok(None);

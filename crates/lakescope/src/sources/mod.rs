@@ -45,6 +45,15 @@ pub enum Layout {
     Unity,
 }
 
+/// Where a source's credentials come from besides the environment (see `credentials`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum CredentialsFrom {
+    /// The OS keychain, entries under service `lakescope` (`lakescope credentials set <source> <field>`).
+    Keychain,
+}
+
 /// One `[[source]]` entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -80,6 +89,11 @@ pub struct SourceConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub layout: Option<Layout>,
+    /// `keychain`: keys and passwords are read from the OS keychain when connecting, and win over the
+    /// environment's (crate::credentials says which fields); absent: the environment only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub credentials: Option<CredentialsFrom>,
 }
 
 impl SourceConfig {
@@ -95,7 +109,18 @@ impl SourceConfig {
             options: BTreeMap::new(),
             token_env: None,
             layout: None,
+            credentials: None,
         }
+    }
+
+    /// The options an object store of this source is opened with: its `options`, plus (for a keychain
+    /// source) its name under `credentials::KEYCHAIN_OPTION`, so the store reads its keys from the keychain.
+    pub fn store_options(&self) -> BTreeMap<String, String> {
+        let mut options = self.options.clone();
+        if self.credentials == Some(CredentialsFrom::Keychain) {
+            options.insert(crate::credentials::KEYCHAIN_OPTION.to_string(), self.name.clone());
+        }
+        options
     }
 
     /// The storage root of this source: its warehouse or scan location. A REST catalog's `warehouse` is
@@ -127,6 +152,21 @@ impl SourcesFile {
             if s.name.is_empty() || s.name.contains('.') {
                 return Err(Error::invalid(format!(
                     "sources file {}: source name {:?} must be non-empty and contain no '.'",
+                    path.display(),
+                    s.name
+                )));
+            }
+            if s.options.contains_key(crate::credentials::KEYCHAIN_OPTION) {
+                return Err(Error::invalid(format!(
+                    "sources file {}: source {:?}: option {:?} is Lakescope's own; write `credentials = \"keychain\"`",
+                    path.display(),
+                    s.name,
+                    crate::credentials::KEYCHAIN_OPTION
+                )));
+            }
+            if s.credentials.is_some() && s.name.contains('/') {
+                return Err(Error::invalid(format!(
+                    "sources file {}: source name {:?} must contain no '/' to keep credentials in the keychain",
                     path.display(),
                     s.name
                 )));

@@ -43,10 +43,10 @@ impl Lakescope {
                 let root = super::parse_location(s.root()?).ok()?;
                 let root = root.as_str().trim_end_matches('/').to_string();
                 let inside = target == root || target.strip_prefix(&root)?.starts_with('/');
-                inside.then_some((root.len(), &s.options))
+                inside.then_some((root.len(), s))
             })
             .max_by_key(|(len, _)| *len)
-            .map(|(_, o)| o.clone())
+            .map(|(_, s)| s.store_options())
             .unwrap_or_default()
     }
 }

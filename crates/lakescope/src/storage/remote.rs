@@ -1,6 +1,8 @@
 //! Opening object stores (S3 and S3-compatible servers, GCS, Azure) from a URL and a source's options.
 //!
-//! Credentials come from the environment and the provider's standard chain, never from the sources file:
+//! Credentials come from the OS keychain for a source with `credentials = "keychain"` (see
+//! crate::credentials; its values override the environment's), else from the environment and the
+//! provider's standard chain — never from the sources file:
 //! the file is meant to be shared in git, so a secret key in it is refused with an error that says where
 //! credentials go instead. For S3 that chain is object_store's: `AWS_ACCESS_KEY_ID` /
 //! `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`, web identity (`AWS_WEB_IDENTITY_TOKEN_FILE`,
@@ -38,6 +40,7 @@ use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, ObjectStoreScheme, RetryConfig};
 use url::Url;
 
+use crate::credentials::{self, Field};
 use crate::error::{Error, Result};
 
 /// Option names that would put a secret into a sources file.
@@ -69,13 +72,24 @@ fn retry() -> RetryConfig {
 pub(super) fn open(url: &Url, options: &BTreeMap<String, String>) -> Result<(Arc<dyn ObjectStore>, ObjectPath)> {
     let (scheme, prefix) = ObjectStoreScheme::parse(url)
         .map_err(|e| Error::unsupported(format!("{url}: not a storage URL Lakescope can open ({e})")))?;
+    // A keychain source's secrets: read here, where the store is built, and kept in memory only.
+    let mut options = options.clone();
+    let secrets = match options.remove(credentials::KEYCHAIN_OPTION) {
+        Some(source) => match credentials::StoreKind::of_scheme(url.scheme()) {
+            Some(kind) => credentials::store_secrets(&source, kind)?,
+            None => Vec::new(),
+        },
+        None => Vec::new(),
+    };
+    let options = &options;
     for key in options.keys() {
         let bare = key.to_ascii_lowercase();
         let bare = ["aws_", "azure_storage_", "azure_", "google_"].iter().fold(bare, |k, p| k.strip_prefix(p).map(str::to_string).unwrap_or(k));
         if SECRET_KEYS.contains(&bare.as_str()) {
             return Err(Error::invalid(format!(
                 "store option {key:?} for {url} is a credential; credentials are never read from a sources file \
-                 — set them in the environment (e.g. AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) or the provider's standard chain"
+                 — store them in the OS keychain (`credentials = \"keychain\"` and `lakescope credentials set`), \
+                 or set them in the environment (e.g. AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) or the provider's standard chain"
             )));
         }
     }
@@ -92,6 +106,15 @@ pub(super) fn open(url: &Url, options: &BTreeMap<String, String>) -> Result<(Arc
                 let key: AmazonS3ConfigKey = k.to_ascii_lowercase().parse().map_err(|_| unknown(k.as_str()))?;
                 b = b.with_config(key, v);
             }
+            for (field, secret) in &secrets {
+                let key = match field {
+                    Field::AccessKeyId => AmazonS3ConfigKey::AccessKeyId,
+                    Field::SecretAccessKey => AmazonS3ConfigKey::SecretAccessKey,
+                    Field::SessionToken => AmazonS3ConfigKey::Token,
+                    _ => continue,
+                };
+                b = b.with_config(key, secret.expose());
+            }
             Arc::new(b.build().map_err(|e| Error::from(e).context(format!("configuring {url}")))?)
         }
         ObjectStoreScheme::GoogleCloudStorage => {
@@ -100,6 +123,11 @@ pub(super) fn open(url: &Url, options: &BTreeMap<String, String>) -> Result<(Arc
                 let key: GoogleConfigKey = k.to_ascii_lowercase().parse().map_err(|_| unknown(k.as_str()))?;
                 b = b.with_config(key, v);
             }
+            for (field, secret) in &secrets {
+                if *field == Field::ServiceAccountKey {
+                    b = b.with_config(GoogleConfigKey::ServiceAccountKey, secret.expose());
+                }
+            }
             Arc::new(b.build().map_err(|e| Error::from(e).context(format!("configuring {url}")))?)
         }
         ObjectStoreScheme::MicrosoftAzure => {
@@ -107,6 +135,15 @@ pub(super) fn open(url: &Url, options: &BTreeMap<String, String>) -> Result<(Arc
             for (k, v) in options {
                 let key: AzureConfigKey = k.to_ascii_lowercase().parse().map_err(|_| unknown(k.as_str()))?;
                 b = b.with_config(key, v);
+            }
+            for (field, secret) in &secrets {
+                let key = match field {
+                    Field::AccountKey => AzureConfigKey::AccessKey,
+                    Field::SasToken => AzureConfigKey::SasKey,
+                    Field::ClientSecret => AzureConfigKey::ClientSecret,
+                    _ => continue,
+                };
+                b = b.with_config(key, secret.expose());
             }
             Arc::new(b.build().map_err(|e| Error::from(e).context(format!("configuring {url}")))?)
         }

@@ -7,7 +7,8 @@
 //!
 //! The session is made read-only on the server (`default_transaction_read_only` on PostgreSQL,
 //! `SET SESSION TRANSACTION READ ONLY` on MySQL), so a bug here cannot write to a user's metastore.
-//! The URL's password never appears in a message: every error is built from the redacted URL, and the
+//! The password comes from the OS keychain for a `credentials = "keychain"` source (crate::credentials),
+//! else from the URL. It never appears in a message: every error is built from the redacted URL, and the
 //! password is scrubbed from the final text in case a driver message repeats it.
 
 use std::str::FromStr;
@@ -53,8 +54,11 @@ impl Connection {
         let uri = source.uri.as_deref().ok_or_else(|| {
             Error::invalid("an hms source needs `uri` (postgres://… or mysql://…)")
         })?;
-        let password =
-            url::Url::parse(uri).ok().and_then(|u| u.password().map(percent_decode)).filter(|p| !p.is_empty());
+        // From the OS keychain when the source keeps it there (then never in the URI), else from the URI.
+        let keychain = crate::credentials::catalog_password(source)?;
+        let password = keychain.as_ref().map(|p| p.expose().to_string()).or_else(|| {
+            url::Url::parse(uri).ok().and_then(|u| u.password().map(percent_decode)).filter(|p| !p.is_empty())
+        });
         let ctx = Ctx { what: format!("metastore database {}", redact(uri)), password };
         let dialect = if uri.starts_with("postgres:") || uri.starts_with("postgresql:") {
             Dialect::Postgres
@@ -73,11 +77,19 @@ impl Connection {
                     let opts = sqlx::postgres::PgConnectOptions::from_str(uri)
                         .map_err(|e| ctx.fail(e.into(), "reading the URL"))?
                         .options([("default_transaction_read_only", "on")]);
+                    let opts = match &keychain {
+                        Some(p) => opts.password(p.expose()),
+                        None => opts,
+                    };
                     sqlx::PgConnection::connect_with(&opts).await.map(Conn::Pg).map_err(|e| ctx.fail(e.into(), "connecting"))
                 }
                 Dialect::MySql => {
                     let opts = sqlx::mysql::MySqlConnectOptions::from_str(&uri.replacen("mariadb:", "mysql:", 1))
                         .map_err(|e| ctx.fail(e.into(), "reading the URL"))?;
+                    let opts = match &keychain {
+                        Some(p) => opts.password(p.expose()),
+                        None => opts,
+                    };
                     let mut c =
                         sqlx::MySqlConnection::connect_with(&opts).await.map_err(|e| ctx.fail(e.into(), "connecting"))?;
                     sqlx::query("SET SESSION TRANSACTION READ ONLY")
