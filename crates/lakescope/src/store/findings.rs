@@ -61,7 +61,10 @@ impl Store {
         const BASIS: &str = "SELECT rules, profile FROM run_findings_basis WHERE run_id = $1";
         const ROWS: &str = "SELECT target, seq, finding FROM run_findings WHERE run_id = $1 ORDER BY target, seq";
         let what = || format!("reading the findings of run {run_id} from store {}", self.display);
-        let (basis, rows): (Option<(String, String)>, Vec<(String, i64, String)>) = on_pool!(self, p => {
+        // (rules JSON, profile JSON) and (target, seq, finding JSON), as stored.
+        type Basis = Option<(String, String)>;
+        type Rows = Vec<(String, i64, String)>;
+        let (basis, rows): (Basis, Rows) = on_pool!(self, p => {
             let basis = sqlx::query_as(BASIS).bind(run_id).fetch_optional(p).await.with_context(what)?;
             let rows = sqlx::query_as(ROWS).bind(run_id).fetch_all(p).await.with_context(what)?;
             (basis, rows)
