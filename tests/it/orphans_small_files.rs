@@ -112,8 +112,8 @@ fn delta_orphans_planted_in_a_deltalake_table_are_listed_when_old_enough() {
     assert_eq!(files, split["untracked"], "orphans vs deltalake");
     let paths: Vec<&str> = files.as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
     assert_eq!(paths, ["day=2026-01-01/.orphan-old.parquet.crc", "day=2026-01-01/orphan-old.parquet"], "old ones only; _tmp/ is hidden");
-    // The table's 3-second retention is the safety window.
-    assert_eq!(report["cutoff_ms"].as_i64().unwrap(), split["now_ms"].as_i64().unwrap() - 3_000, "{report}");
+    // The table's 10-second retention is the safety window.
+    assert_eq!(report["cutoff_ms"].as_i64().unwrap(), split["now_ms"].as_i64().unwrap() - 10_000, "{report}");
 
     let page = cli_json(&["--sources", &s, "--as-of", &as_of, "table", &name]);
     let reclaimable = page["storage"]["reclaimable_bytes"].as_u64().unwrap();

@@ -148,7 +148,7 @@ def orphan(path, rel, mtime):
 
 def write_mixed(path):
     # Retention of a few seconds so tombstones and orphans fall on both sides of the cut-off.
-    config = {"delta.checkpointInterval": "3", "delta.deletedFileRetentionDuration": "interval 3 seconds"}
+    config = {"delta.checkpointInterval": "3", "delta.deletedFileRetentionDuration": "interval 10 seconds"}
     write_deltalake(path, batch(0, 40, "2026-01-01"), partition_by=["day"], configuration=config,
                     description="written by deltalake for the truth tests")
     for i in range(1, 6):
@@ -157,7 +157,7 @@ def write_mixed(path):
                     predicate="day = '2026-01-03'")
     DeltaTable(path).delete("id % 5 = 0")          # old tombstones (older than the retention at check time)
     old_delete = DeltaTable(path).version()
-    time.sleep(7)
+    time.sleep(12)
     write_deltalake(path, batch(2000, 12, "2026-02-01"), mode="append", partition_by=["day"])
     DeltaTable(path).delete("day = '2026-01-02'")   # young tombstones
     young_delete = DeltaTable(path).version()
@@ -166,12 +166,16 @@ def write_mixed(path):
     orphan(path, "orphan-young.parquet", now + 3600)
     orphan(path, "_tmp/hidden-old.parquet", now - 10 * 86400)
     orphan(path, "day=2026-01-01/.orphan-old.parquet.crc", now - 10 * 86400)
-    return {
+    out = {
         "path": path,
         "version": DeltaTable(path).version(),
         "old_tombstones": removed_by(path, old_delete),
         "young_tombstones": removed_by(path, young_delete),
     }
+    # VACUUM's dry run in this process, seconds after the young delete: a second process (another Python
+    # start under a loaded CI run) could come after the young tombstones' retention ran out.
+    out["vacuum"] = vacuum(path)
+    return out
 
 
 def removed_by(path, version):
