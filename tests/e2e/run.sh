@@ -28,12 +28,12 @@ fi
 if [ -z "${LAKESCOPE_UI_BUILT:-}" ]; then
   (cd ui && npm run --silent build -- --logLevel warn)
 fi
-# Every target of the workspace, not just the two binaries: with the tests' dev-dependencies in the build,
-# features resolve exactly as for `cargo test --workspace`, so after the test run (scripts/test-all.sh)
-# this reuses its artifacts instead of rebuilding iceberg, the engine and the app with other features.
+# The binaries and the tests, as scripts/test-all.sh builds them: with the tests' dev-dependencies in the
+# build, features resolve exactly as for `cargo test --workspace`, so the test run and this one share
+# artifacts instead of building iceberg, the engine and the app twice with different features.
 # scripts/test-all.sh has built them already (LAKESCOPE_APP_BUILT) and runs the Rust tests beside this run.
 if [ -z "${LAKESCOPE_APP_BUILT:-}" ]; then
-  cargo build -q --workspace --all-targets
+  cargo build -q --workspace --bins --tests
 fi
 
 if [ -z "${LAKESCOPE_PYTHON:-}" ]; then
