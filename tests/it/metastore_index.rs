@@ -152,6 +152,23 @@ UPDATE "TBLS" SET "TBL_NAME" = 'usr_renamed' WHERE "TBL_NAME" = 'usr_jdoe_churn_
     let after = all(&src, &store);
     assert_eq!(after.keys().collect::<Vec<_>>(), metastore.keys().collect::<Vec<_>>());
     assert_eq!(n(&after[&pname]["data_bytes"]), hive_stat(partitioned, "totalSize") + 4096, "{pname}: the new totalSize");
+
+    // Statistics Hive could not count (-1) or that are not a 64-bit number: the server-side parse turns
+    // them into "unknown" (no record count) without failing the metastore's query.
+    let part_where = format!(r#""PART_ID" = {part_id}"#);
+    rt.block_on(damage(
+        f,
+        &url,
+        &format!(
+            r#"UPDATE "PARTITION_PARAMS" SET "PARAM_VALUE" = '-1' WHERE "PARAM_KEY" = 'numRows' AND {part_where};
+UPDATE "PARTITION_PARAMS" SET "PARAM_VALUE" = '12345678901234567890' WHERE "PARAM_KEY" = 'numFiles' AND {part_where};"#
+        ),
+    ));
+    let r = index(&src, &store);
+    assert_eq!((n(&r["indexed"]), n(&r["failed"])), (1, 0), "{r}");
+    let after = all(&src, &store);
+    assert!(after[&pname]["records"].is_null(), "{pname}: a partition's numRows of -1 makes the count unknown");
+    assert_eq!(n(&after[&pname]["data_bytes"]), hive_stat(partitioned, "totalSize") + 4096, "{pname}: bytes still summed");
 }
 
 #[test]

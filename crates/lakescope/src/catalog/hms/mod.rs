@@ -61,28 +61,8 @@ pub async fn list(source: &SourceConfig) -> Result<(Vec<CatalogEntry>, Vec<Table
     );
     let tables = db.rows(&sql, &[catalog], "listing tables (TBLS, DBS, SDS, SERDES)").await?;
 
-    let params_sql = format!(
-        r#"SELECT {tbl_id}, p."PARAM_KEY", {value} FROM "TABLE_PARAMS" p WHERE p."PARAM_KEY" IN ($1, $2, $3)"#,
-        tbl_id = db.text(r#"p."TBL_ID""#),
-        value = db.text(r#"p."PARAM_VALUE""#),
-    );
-    let mut params: HashMap<String, HashMap<String, String>> = HashMap::new();
-    for r in db.rows(&params_sql, &KIND_PARAMS, "reading TABLE_PARAMS").await? {
-        if let [Some(id), Some(k), Some(v)] = r.as_slice() {
-            params.entry(id.clone()).or_default().insert(k.clone(), v.clone());
-        }
-    }
-    let path_sql = format!(
-        r#"SELECT {serde_id}, {value} FROM "SERDE_PARAMS" p WHERE p."PARAM_KEY" = $1"#,
-        serde_id = db.text(r#"p."SERDE_ID""#),
-        value = db.text(r#"p."PARAM_VALUE""#),
-    );
-    let mut paths: HashMap<String, String> = HashMap::new();
-    for r in db.rows(&path_sql, &["path"], "reading SERDE_PARAMS").await? {
-        if let [Some(id), Some(v)] = r.as_slice() {
-            paths.insert(id.clone(), v.clone());
-        }
-    }
+    let params = db.table_params(&KIND_PARAMS).await?;
+    let paths = db.serde_paths().await?;
 
     let mut entries = Vec::new();
     let mut problems = Vec::new();

@@ -109,29 +109,8 @@ impl MetastoreReader {
         );
         let tables = db.rows(&sql, &[catalog], "listing tables (TBLS, DBS, SDS, SERDES)").await?;
 
-        let placeholders = (1..=PARAMS.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
-        let params_sql = format!(
-            r#"SELECT {tbl_id}, p."PARAM_KEY", {value} FROM "TABLE_PARAMS" p WHERE p."PARAM_KEY" IN ({placeholders})"#,
-            tbl_id = db.text(r#"p."TBL_ID""#),
-            value = db.text(r#"p."PARAM_VALUE""#),
-        );
-        let mut params: HashMap<String, HashMap<String, String>> = HashMap::new();
-        for r in db.rows(&params_sql, &PARAMS, "reading TABLE_PARAMS").await? {
-            if let [Some(id), Some(k), Some(v)] = r.as_slice() {
-                params.entry(id.clone()).or_default().insert(k.clone(), v.clone());
-            }
-        }
-        let path_sql = format!(
-            r#"SELECT {serde_id}, {value} FROM "SERDE_PARAMS" p WHERE p."PARAM_KEY" = $1"#,
-            serde_id = db.text(r#"p."SERDE_ID""#),
-            value = db.text(r#"p."PARAM_VALUE""#),
-        );
-        let mut paths: HashMap<String, String> = HashMap::new();
-        for r in db.rows(&path_sql, &["path"], "reading SERDE_PARAMS").await? {
-            if let [Some(id), Some(v)] = r.as_slice() {
-                paths.insert(id.clone(), v.clone());
-            }
-        }
+        let params = db.table_params(&PARAMS).await?;
+        let paths = db.serde_paths().await?;
         let keys_sql = format!(
             r#"SELECT {tbl_id}, k."PKEY_NAME", {ty}, k."PKEY_COMMENT" FROM "PARTITION_KEYS" k ORDER BY k."TBL_ID", k."INTEGER_IDX""#,
             tbl_id = db.text(r#"k."TBL_ID""#),
