@@ -110,7 +110,8 @@ def write_delta(path, files, snapshots):
 
 
 def main(argv):
-    base, files, snapshots = argv[1], int(argv[2]), int(argv[3])
+    # Absolute: the catalog and the metadata keep these paths, and readers in other folders open them.
+    base, files, snapshots = os.path.abspath(argv[1]), int(argv[2]), int(argv[3])
     done = os.path.join(base, "tables.json")
     if os.path.exists(done):
         doc = json.load(open(done))

@@ -83,15 +83,24 @@ struct Sum {
     count: u64,
 }
 
+/// What [`MetastoreReader::registrations`] reads: table rows, TABLE_PARAMS by TBL_ID, SerDe paths by
+/// SERDE_ID, partition keys and partition counts by TBL_ID.
+type Registrations = (
+    Vec<super::conn::TextRow>,
+    HashMap<String, HashMap<String, String>>,
+    HashMap<String, String>,
+    HashMap<String, Vec<IndexedColumn>>,
+    HashMap<String, u64>,
+);
+
 impl MetastoreReader {
     pub async fn open(source: &SourceConfig) -> Result<Self> {
         Ok(MetastoreReader { db: Connection::open(source).await? })
     }
 
-    /// Every table of the source's catalog, and the registrations that cannot be opened.
-    pub async fn tables(&mut self, source: &SourceConfig) -> Result<(Vec<Registration>, Vec<TableProblem>)> {
-        let catalog = source.catalog.as_deref().unwrap_or(DEFAULT_CATALOG);
-        let db = &mut self.db;
+    /// The catalog's tables (TBLS with DBS, SDS, SERDES), their parameters, SerDe paths, partition keys
+    /// and partition counts.
+    async fn registrations(db: &mut Connection, catalog: &str) -> Result<Registrations> {
         let t = |e: &str| db.text(e);
         let sql = format!(
             r#"SELECT d."NAME", t."TBL_NAME", t."TBL_TYPE", {tbl_id}, {sd_ref}, {sd_id}, s."LOCATION", s."INPUT_FORMAT",
@@ -134,33 +143,18 @@ impl MetastoreReader {
                 partitions.insert(id.clone(), n.parse().unwrap_or(0));
             }
         }
-        // The value is parsed once per row in the inner query, then aggregated per table and key.
-        let sums_sql = format!(
-            r#"SELECT {tbl_id}, x.k, {sum}, {min}, {max}, {count}
-               FROM (SELECT p."TBL_ID" AS tbl, pp."PARAM_KEY" AS k, {num} AS v
-                     FROM "PARTITION_PARAMS" pp JOIN "PARTITIONS" p ON p."PART_ID" = pp."PART_ID"
-                     WHERE pp."PARAM_KEY" IN ($1, $2, $3, $4)) x
-               GROUP BY x.tbl, x.k"#,
-            tbl_id = db.text("x.tbl"),
-            num = db.integer(&db.text(r#"pp."PARAM_VALUE""#)),
-            sum = db.text("SUM(x.v)"),
-            min = db.text("MIN(x.v)"),
-            max = db.text("MAX(x.v)"),
-            count = db.text("COUNT(x.v)"),
-        );
-        let mut sums: HashMap<(String, String), Sum> = HashMap::new();
-        for r in db.rows(&sums_sql, &PART_STATS, "summing PARTITION_PARAMS").await? {
-            let int = |i: usize| r.get(i).cloned().flatten().and_then(|v| v.parse::<i64>().ok());
-            if let [Some(id), Some(k), ..] = r.as_slice() {
-                let s = Sum {
-                    sum: int(2).unwrap_or(0),
-                    min: int(3).unwrap_or(0),
-                    max: int(4).unwrap_or(0),
-                    count: int(5).unwrap_or(0).max(0) as u64,
-                };
-                sums.insert((id.clone(), k.clone()), s);
-            }
-        }
+        Ok((tables, params, paths, keys, partitions))
+    }
+
+    /// Every table of the source's catalog, and the registrations that cannot be opened.
+    pub async fn tables(&mut self, source: &SourceConfig) -> Result<(Vec<Registration>, Vec<TableProblem>)> {
+        let catalog = source.catalog.as_deref().unwrap_or(DEFAULT_CATALOG);
+        // Summing a million partitions' statistics is the one slow query (seconds at platform size): it
+        // runs on a second session while this one reads the rest.
+        let mut second = Connection::open(source).await?;
+        let (rest, sums) = tokio::join!(Self::registrations(&mut self.db, catalog), partition_sums(&mut second));
+        let (tables, params, paths, mut keys, partitions) = rest?;
+        let sums = sums?;
 
         let mut out = Vec::with_capacity(tables.len());
         let mut problems = Vec::new();
@@ -285,6 +279,38 @@ fn hive_stats(
         files: own("numFiles").filter(|f| *f >= 0).unwrap_or(0) as u64,
         bytes: bytes as u64,
     })
+}
+
+/// Every partitioned table's statistics summed over its partitions, per parameter: `(TBL_ID, key) → sum`.
+async fn partition_sums(db: &mut Connection) -> Result<HashMap<(String, String), Sum>> {
+    // The value is parsed once per row in the inner query, then aggregated per table and key.
+    let sums_sql = format!(
+        r#"SELECT {tbl_id}, x.k, {sum}, {min}, {max}, {count}
+           FROM (SELECT p."TBL_ID" AS tbl, pp."PARAM_KEY" AS k, {num} AS v
+                 FROM "PARTITION_PARAMS" pp JOIN "PARTITIONS" p ON p."PART_ID" = pp."PART_ID"
+                 WHERE pp."PARAM_KEY" IN ($1, $2, $3, $4)) x
+           GROUP BY x.tbl, x.k"#,
+        tbl_id = db.text("x.tbl"),
+        num = db.integer(&db.text(r#"pp."PARAM_VALUE""#)),
+        sum = db.text("SUM(x.v)"),
+        min = db.text("MIN(x.v)"),
+        max = db.text("MAX(x.v)"),
+        count = db.text("COUNT(x.v)"),
+    );
+    let mut sums: HashMap<(String, String), Sum> = HashMap::new();
+    for r in db.rows(&sums_sql, &PART_STATS, "summing PARTITION_PARAMS").await? {
+        let int = |i: usize| r.get(i).cloned().flatten().and_then(|v| v.parse::<i64>().ok());
+        if let [Some(id), Some(k), ..] = r.as_slice() {
+            let s = Sum {
+                sum: int(2).unwrap_or(0),
+                min: int(3).unwrap_or(0),
+                max: int(4).unwrap_or(0),
+                count: int(5).unwrap_or(0).max(0) as u64,
+            };
+            sums.insert((id.clone(), k.clone()), s);
+        }
+    }
+    Ok(sums)
 }
 
 /// `hms:` and a 64-bit FNV-1a digest of the parts (stable across builds, unlike std's hasher).
