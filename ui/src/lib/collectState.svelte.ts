@@ -31,6 +31,8 @@ class CollectState {
     } catch (e) {
       this.error = toReport(e);
     }
+    // Polls may overlap (a click asks at once): whichever ends last sets the one timer.
+    if (this.timer !== null) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.poll(), pollDelayMs(this.status));
   }
 
@@ -46,7 +48,8 @@ class CollectState {
   async collectNow() {
     this.actionError = null;
     const run = api.collectNow();
-    void this.poll();
+    // Ask soon, once the run has begun, so its progress shows from the first table.
+    setTimeout(() => void this.poll(), 150);
     try {
       await run;
     } catch (e) {
