@@ -4,4 +4,15 @@ import type { CollectReport } from "./CollectReport";
 import type { CollectTrigger } from "./CollectTrigger";
 import type { ErrorReport } from "./ErrorReport";
 
-export type CollectEnded = { trigger: CollectTrigger, kind: CollectEndKind, ended_ms: number, report: CollectReport | null, error: ErrorReport | null, };
+/**
+ * The last collection the app ran (since it was opened).
+ */
+export type CollectEnded = { trigger: CollectTrigger, kind: CollectEndKind, ended_ms: number, 
+/**
+ * A finished run's report (tables recorded, failures per table).
+ */
+report: CollectReport | null, 
+/**
+ * Why it failed or that it was cancelled.
+ */
+error: ErrorReport | null, };

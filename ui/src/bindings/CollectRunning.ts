@@ -2,4 +2,15 @@
 import type { CollectProgress } from "./CollectProgress";
 import type { CollectTrigger } from "./CollectTrigger";
 
-export type CollectRunning = { trigger: CollectTrigger, started_ms: number, progress: CollectProgress | null, cancelling: boolean, };
+/**
+ * A collection under way.
+ */
+export type CollectRunning = { trigger: CollectTrigger, started_ms: number, 
+/**
+ * The last table done; `None` until the first one is.
+ */
+progress: CollectProgress | null, 
+/**
+ * Cancel was pressed; the run stops before its next table.
+ */
+cancelling: boolean, };

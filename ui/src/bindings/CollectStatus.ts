@@ -4,4 +4,39 @@ import type { CollectRunning } from "./CollectRunning";
 import type { CollectSchedule } from "./CollectSchedule";
 import type { ErrorReport } from "./ErrorReport";
 
-export type CollectStatus = { schedule: CollectSchedule, schedule_path: string, schedule_error: ErrorReport | null, store: string, last_finished_ms: number | null, next_due_ms: number | null, hour_ms: number, running: CollectRunning | null, last: CollectEnded | null, finished_runs: number, };
+/**
+ * The app's collection state, as Settings and the Overview show it.
+ */
+export type CollectStatus = { 
+/**
+ * The saved schedule (the default, off, when none is saved or the saved one cannot be read).
+ */
+schedule: CollectSchedule, 
+/**
+ * Where the schedule is saved.
+ */
+schedule_path: string, 
+/**
+ * The saved schedule could not be read (the loop then does not run on a schedule).
+ */
+schedule_error: ErrorReport | null, 
+/**
+ * The store collections go into (password redacted).
+ */
+store: string, 
+/**
+ * The end of the store's latest finished collection, when there is one.
+ */
+last_finished_ms: number | null, 
+/**
+ * When the schedule starts the next collection (`None` when it is off).
+ */
+next_due_ms: number | null, 
+/**
+ * The length of an hour the schedule counts in (shorter only in the app's tests).
+ */
+hour_ms: number, running: CollectRunning | null, last: CollectEnded | null, 
+/**
+ * Collections finished since the app opened: the Overview reloads when it grows.
+ */
+finished_runs: number, };
