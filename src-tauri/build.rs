@@ -72,6 +72,11 @@ fn main() {
         "credentials_list",
         "credential_set",
         "credential_delete",
+        // Collections from the app (src/collecting.rs).
+        "collect_status",
+        "collect_now",
+        "collect_cancel",
+        "collect_schedule_save",
     ];
     let manifest = tauri_build::AppManifest::new().commands(commands);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build script");

@@ -4,6 +4,7 @@
 //! numbers; anything that needs thought belongs in the engine. Errors cross to the UI as the engine's
 //! `ErrorReport {kind, message}`, which the UI switches on.
 
+mod collecting;
 mod commands;
 mod credentials;
 mod learn;
@@ -39,6 +40,8 @@ pub struct AppState {
     lookup: lookup::LookupState,
     /// The Storage page's listings under way (see `storage.rs`).
     storage: storage::StorageJobs,
+    /// "Collect now" and the schedule's timer (see `collecting.rs`).
+    collector: collecting::Collector,
 }
 
 impl AppState {
@@ -60,6 +63,7 @@ impl AppState {
             learn: Default::default(),
             lookup: Default::default(),
             storage: Default::default(),
+            collector: Default::default(),
         }
     }
 
@@ -115,6 +119,7 @@ pub fn run() {
         .manage(AppState::from_env(started))
         .setup(|app| {
             let boot = start_with_page(app.handle());
+            tauri::async_runtime::spawn(collecting::Collector::run_loop(app.handle().clone()));
             let config = app.config().app.windows.first().cloned().ok_or("tauri.conf.json lists no window")?;
             let mut window = WebviewWindowBuilder::from_config(app.handle(), &config)?;
             if let Some(script) = boot {
@@ -171,6 +176,10 @@ pub fn run() {
             credentials::credentials_list,
             credentials::credential_set,
             credentials::credential_delete,
+            collecting::collect_status,
+            collecting::collect_now,
+            collecting::collect_cancel,
+            collecting::collect_schedule_save,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lakescope window");

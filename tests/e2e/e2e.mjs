@@ -15,7 +15,8 @@
 //   spark  the Spark page on the bundled demo logs, checked against `lakescope spark --json` (spark.mjs).
 //   learn  the first-launch tutorial offer; tutorials 1, 2 and 3 driven step by step with failed checks;
 //         progress kept across a restart and resumed; an author's tutorial folder re-read on Reload (learn.mjs).
-//   overview  the Overview page on the demo, checked against `lakescope cost/findings/history --json`
+//   overview  the Overview page on the demo, checked against `lakescope cost/findings/history --json`, then
+//         the schedule, Collect now and Cancel against `lakescope overview --from-store`/`snapshots --runs`
 //         (overview.mjs).
 //   learn-maintenance  tutorials 4 (partitions past retention) and 5 (Iceberg/Delta maintenance) step by
 //         step with failed checks, their figures checked against the CLI (learn_maintenance.mjs).

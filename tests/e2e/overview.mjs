@@ -2,10 +2,13 @@
 // is compared with the engine's own commands for the same as-of (the page states it): totals with the
 // sum over `lakescope cost --json` of each table, each finding's kind, table, bytes, $ and commands with
 // `lakescope findings --json`, each mover's growth with the table's `lakescope history --json`. Then a
-// command is copied, the dark theme redraws the chart, and a finding opens its table page.
+// command is copied, the dark theme redraws the chart, and a finding opens its table page. Last, the
+// app's collections (schedule, Collect now, Cancel) into the scenario's own store (collect.mjs).
 
+import { rmSync } from "node:fs";
 import path from "node:path";
-import { ANCHOR, ROOT, assert, assertEq, cliJson, launch, shot, withApp } from "./harness.mjs";
+import { HOUR_MS, checkCollections } from "./collect.mjs";
+import { ANCHOR, OUT, ROOT, assert, assertEq, cliJson, launch, shot, withApp } from "./harness.mjs";
 import { checkCsp, setTheme } from "./checks.mjs";
 
 const DAY_MS = 86_400_000;
@@ -18,7 +21,11 @@ export async function scenarioOverview() {
   const listed = cliJson(["--sources", sources, "tables"]);
   const names = listed.map((t) => `${t.source}.${t.namespace}.${t.name}`);
 
-  await withApp({ LAKESCOPE_SOURCES: sources }, scenario, async (wd) => {
+  // A store of its own, empty at the start: the live figures are checked first, then collections go in.
+  const store = path.join(OUT, `store-${scenario}.db`);
+  for (const f of [store, `${store}-wal`, `${store}-shm`]) rmSync(f, { force: true });
+  const env = { LAKESCOPE_SOURCES: sources, LAKESCOPE_STORE: store, LAKESCOPE_SCHEDULE_HOUR_MS: String(HOUR_MS) };
+  await withApp(env, scenario, async (wd) => {
     await launch(wd, scenario);
     await wd.click('[data-testid="rail-overview"]');
     await wd.waitFor('[data-testid="overview-page"][data-state="ready"]', 120000);
@@ -151,6 +158,7 @@ export async function scenarioOverview() {
     assertEq(reclaim, String(top.bytes + orphanBytes), `${top.table}: reclaimable bytes on its Storage tab = its VACUUM/expire + orphan findings`);
     await shot(wd, scenario, "finding-table");
     console.log(`  ok ${top.table} opened from its finding; Storage shows its ${top.bytes} + ${orphanBytes} orphan reclaimable bytes`);
+    await checkCollections(wd, scenario, sources, store);
     await checkCsp(wd, scenario);
   });
 }

@@ -7,6 +7,7 @@ mod support;
 mod cli_contract;
 mod collect;
 mod collect_kill;
+mod collect_cancel;
 mod corpus;
 mod cost;
 mod delta_truth;

@@ -4,6 +4,9 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { BuildInfo } from "../bindings/BuildInfo";
 import type { ChartOptions } from "../bindings/ChartOptions";
+import type { CollectReport } from "../bindings/CollectReport";
+import type { CollectSchedule } from "../bindings/CollectSchedule";
+import type { CollectStatus } from "../bindings/CollectStatus";
 import type { ClassMembership } from "../bindings/ClassMembership";
 import type { ClassReport } from "../bindings/ClassReport";
 import type { Classroom } from "../bindings/Classroom";
@@ -119,6 +122,12 @@ export const api = {
   credentialSet: (source: string, field: Field, value: string) =>
     call<SourceCredentials>("credential_set", { source, field, value }),
   credentialDelete: (source: string, field: Field) => call<SourceCredentials>("credential_delete", { source, field }),
+  // Collections into the app's store (src-tauri/src/collecting.rs): now, on a schedule, cancel.
+  collectStatus: () => call<CollectStatus>("collect_status"),
+  /** Pending until the run ends; a cancelled run answers with a Cancelled error. */
+  collectNow: () => call<CollectReport>("collect_now"),
+  collectCancel: () => call<boolean>("collect_cancel"),
+  collectScheduleSave: (schedule: CollectSchedule) => call<CollectStatus>("collect_schedule_save", { schedule }),
 };
 
 /** A data: URL for an engine-drawn SVG: shown through <img>, so nothing in it can run (CSP img-src data:). */

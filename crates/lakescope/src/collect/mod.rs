@@ -12,13 +12,18 @@
 //! transaction; a table that fails is recorded as an error and the run goes on. Because a snapshot is
 //! keyed by (table, UTC day, version), a rerun after a crash or `kill -9` records exactly the tables
 //! the killed run had not finished, and a second run on the same day records nothing new.
+//!
+//! A cancelled run (the app's Cancel) stops between tables, or abandons the read of the table under way,
+//! and is left unfinished exactly like a killed one, so nothing reads it as a finished collection.
 
+pub mod activity;
 pub mod schedule;
 
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::api::Lakescope;
+use crate::cancel::CancelToken;
 use crate::cost::PriceProfile;
 use crate::findings::Rules;
 use crate::error::{Error, ErrorReport, Result, ResultExt};
@@ -101,6 +106,20 @@ impl Lakescope {
         findings: (&Rules, &PriceProfile),
         progress: &(dyn Fn(&CollectProgress) + Send + Sync),
     ) -> Result<CollectReport> {
+        self.collect_until_cancelled(store, opts, findings, progress, &CancelToken::new()).await
+    }
+
+    /// [`Self::collect`] that stops once `cancel` is cancelled: before the next table (a table's reads
+    /// are abandoned, its store writes never are) or source prefix, with an `ErrorKind::Cancelled` error.
+    /// The run is then left unfinished (with a `run` error saying it was cancelled), as a killed run is.
+    pub async fn collect_until_cancelled(
+        &self,
+        store: &Store,
+        opts: &CollectOptions,
+        findings: (&Rules, &PriceProfile),
+        progress: &(dyn Fn(&CollectProgress) + Send + Sync),
+        cancel: &CancelToken,
+    ) -> Result<CollectReport> {
         let listing = self.tables().await;
         let total = listing.tables.len() as u64;
         let run = CollectionRun {
@@ -135,7 +154,13 @@ impl Lakescope {
         let read = ReadOptions { as_of_ms: opts.as_of_ms };
         for (i, t) in listing.tables.iter().enumerate() {
             let name = t.qualified_name();
-            let outcome = match self.table_page(&name, &read).await {
+            let page = tokio::select! {
+                biased;
+                () = cancel.cancelled() => None,
+                page = self.table_page(&name, &read) => Some(page),
+            };
+            let Some(page) = page.filter(|_| !cancel.is_cancelled()) else { return stopped(store, &run.run_id).await };
+            let outcome = match page {
                 Ok(page) => {
                     // Versions first: a run killed in between leaves versions without the snapshot, and
                     // the rerun (which records the snapshot) finds them already there.
@@ -166,6 +191,9 @@ impl Lakescope {
         }
         if opts.prefixes {
             for source in self.sources() {
+                if cancel.is_cancelled() {
+                    return stopped(store, &run.run_id).await;
+                }
                 let Some(root) = source.root() else { continue };
                 match record_prefixes(store, &run.run_id, &source.name, root, &source.store_options(), opts.as_of_ms).await {
                     Ok(n) => report.prefixes_recorded += n,
@@ -180,6 +208,13 @@ impl Lakescope {
         store.finish_run(&run.run_id, chrono::Utc::now().timestamp_millis(), total).await?;
         Ok(report)
     }
+}
+
+/// A cancelled run: say so in the store (the run itself stays unfinished) and answer `Cancelled`.
+async fn stopped(store: &Store, run_id: &str) -> Result<CollectReport> {
+    let e = crate::cancel::cancelled(format!("collection run {run_id} into store {}", store.display()));
+    store.record_error(run_id, "run", &e, false).await?;
+    Err(e)
 }
 
 /// The snapshot row of a table read as of `as_of_ms`.

@@ -63,6 +63,25 @@ impl CollectSchedule {
         })
     }
 
+    /// When the app should next start a scheduled collection: [`Self::next_due_ms`], but never sooner
+    /// than one interval after a scheduled attempt that did not finish (it failed or was cancelled) and
+    /// was made since the last finished collection. So a source that keeps failing is retried at the
+    /// next due time, not in a tight loop, and a cancelled run is not started again at once.
+    pub fn next_attempt_ms(
+        &self,
+        last_finished_ms: Option<i64>,
+        last_unfinished_attempt_ms: Option<i64>,
+        now_ms: i64,
+        hour_ms: i64,
+    ) -> Option<i64> {
+        let due = self.next_due_ms(last_finished_ms, now_ms, hour_ms)?;
+        let interval = i64::from(self.every_hours.max(1)).saturating_mul(hour_ms.max(1));
+        Some(match last_unfinished_attempt_ms {
+            Some(a) if last_finished_ms.is_none_or(|f| a >= f) => due.max(a.min(now_ms).saturating_add(interval)),
+            _ => due,
+        })
+    }
+
     /// Whether a collection should start now.
     pub fn is_due(&self, last_finished_ms: Option<i64>, now_ms: i64, hour_ms: i64) -> bool {
         self.next_due_ms(last_finished_ms, now_ms, hour_ms).is_some_and(|due| due <= now_ms)
@@ -143,6 +162,22 @@ mod tests {
     #[test]
     fn a_short_hour_scales_the_interval() {
         assert_eq!(on(3).next_due_ms(Some(NOW), NOW, 1_000), Some(NOW + 3_000));
+    }
+
+    #[test]
+    fn an_unfinished_attempt_waits_for_the_next_due_time() {
+        let s = on(4);
+        // Never collected, the first attempt failed an hour ago: the next try is one interval after it.
+        assert_eq!(s.next_attempt_ms(None, Some(NOW - H), NOW, H), Some(NOW + 3 * H));
+        // Due since long ago, failed just now: not again before a whole interval.
+        assert_eq!(s.next_attempt_ms(Some(NOW - 100 * H), Some(NOW), NOW, H), Some(NOW + 4 * H));
+        // A failure before the last finish no longer matters.
+        assert_eq!(s.next_attempt_ms(Some(NOW - H), Some(NOW - 2 * H), NOW, H), Some(NOW + 3 * H));
+        // No failure: the plain due time; off: never.
+        assert_eq!(s.next_attempt_ms(Some(NOW - H), None, NOW, H), s.next_due_ms(Some(NOW - H), NOW, H));
+        assert_eq!(CollectSchedule::default().next_attempt_ms(None, Some(NOW), NOW, H), None);
+        // An attempt "in the future" (clock set back) counts from now.
+        assert_eq!(s.next_attempt_ms(None, Some(NOW + 50 * H), NOW, H), Some(NOW + 4 * H));
     }
 
     #[test]
