@@ -10,6 +10,7 @@ mod learn;
 mod overview;
 mod lookup;
 mod naming;
+mod progress;
 mod spark;
 mod storage;
 
@@ -114,6 +115,7 @@ pub fn run() {
     tauri::Builder::default()
         .manage(AppState::from_env(started))
         .setup(|app| {
+            spark::push_progress(app.handle());
             let boot = start_with_page(app.handle());
             let config = app.config().app.windows.first().cloned().ok_or("tauri.conf.json lists no window")?;
             let mut window = WebviewWindowBuilder::from_config(app.handle(), &config)?;
@@ -165,7 +167,6 @@ pub fn run() {
             naming::naming_lint,
             lookup::lookup_cancel,
             storage::storage_list,
-            storage::storage_progress,
             storage::storage_cancel,
             storage::source_check,
             credentials::credentials_list,
