@@ -65,7 +65,6 @@ fn main() {
         "lookup_cancel",
         // The Storage page and the sources' test connection (src/storage.rs).
         "storage_list",
-        "storage_progress",
         "storage_cancel",
         "source_check",
         // Settings' credentials in the OS keychain (src/credentials.rs).

@@ -11,6 +11,7 @@ mod learn;
 mod overview;
 mod lookup;
 mod naming;
+mod progress;
 mod spark;
 mod storage;
 
@@ -118,6 +119,7 @@ pub fn run() {
     tauri::Builder::default()
         .manage(AppState::from_env(started))
         .setup(|app| {
+            spark::push_progress(app.handle());
             let boot = start_with_page(app.handle());
             tauri::async_runtime::spawn(collecting::Collector::run_loop(app.handle().clone()));
             let config = app.config().app.windows.first().cloned().ok_or("tauri.conf.json lists no window")?;
@@ -170,7 +172,6 @@ pub fn run() {
             naming::naming_lint,
             lookup::lookup_cancel,
             storage::storage_list,
-            storage::storage_progress,
             storage::storage_cancel,
             storage::source_check,
             credentials::credentials_list,

@@ -1,5 +1,6 @@
 //! Ctrl+K over the lookup index: the loaded search structure, a background refresh with progress, and
-//! the commands the quick-open box calls. The index lives in the app's store (`LAKESCOPE_STORE`, else the
+//! the commands the quick-open box calls. While a refresh runs, the status is pushed to the window as
+//! `lookup-status` events (throttled, and once when it ends; see [`crate::progress`]). The index lives in the app's store (`LAKESCOPE_STORE`, else the
 //! user's data dir), so the last one answers at once while a new refresh runs.
 
 use std::sync::{Arc, Mutex};
@@ -13,6 +14,7 @@ use tauri::{AppHandle, Manager, State};
 use tokio::sync::RwLock;
 
 use crate::AppState;
+use crate::progress::{Throttle, emit, test_step_delay};
 
 type Reply<T> = Result<T, ErrorReport>;
 
@@ -97,11 +99,19 @@ pub async fn lookup_refresh(app: AppHandle, state: State<'_, AppState>) -> Reply
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();
         let lookup = &state.lookup;
+        let throttle = Throttle::default();
         let progress = |p: &lakescope::lookup::IndexProgress| {
-            let mut s = lookup.status.lock().expect("status lock");
-            s.done = p.done;
-            s.total = p.total;
-            s.current = Some(p.table.clone());
+            let now = {
+                let mut s = lookup.status.lock().expect("status lock");
+                s.done = p.done;
+                s.total = p.total;
+                s.current = Some(p.table.clone());
+                throttle.due().then(|| s.clone())
+            };
+            if let Some(now) = now {
+                emit(&app, "lookup-status", now);
+            }
+            test_step_delay();
         };
         let result = async {
             let store = Store::open(store_target().as_deref()).await?;
@@ -139,8 +149,10 @@ pub async fn lookup_refresh(app: AppHandle, state: State<'_, AppState>) -> Reply
             }
             Err(e) => s.error = Some(report(e)),
         }
+        let ended = s.clone();
         drop(s);
         *lookup.cancel.lock().expect("cancel lock") = None;
+        emit(&app, "lookup-status", ended);
     });
     Ok(state.lookup.status())
 }

@@ -10,15 +10,35 @@ use std::path::PathBuf;
 use lakescope::charts::ChartOptions;
 use lakescope::error::ErrorReport;
 use lakescope::spark::workspace::{self as ws, SparkAppPage, SparkOverview, SparkWorkspace};
-use tauri::State;
+use std::sync::Arc;
+
+use lakescope::spark::SparkReadProgress;
+use tauri::{AppHandle, Manager, State};
 
 use crate::AppState;
+use crate::progress::{Throttle, emit, test_step_delay};
 
 type Reply<T> = Result<T, ErrorReport>;
 
 /// The workspace remembered in `file` (tests name one), else in the user's config dir.
 pub fn workspace(file: Option<PathBuf>) -> SparkWorkspace {
     SparkWorkspace::open(file.unwrap_or_else(ws::default_inputs_file), Default::default())
+}
+
+/// Push every read's progress to the page as `spark-progress` events (throttled; the read's last
+/// event, all logs done, always goes).
+pub fn push_progress(app: &AppHandle) {
+    let handle = app.clone();
+    let throttle = Throttle::default();
+    app.state::<AppState>().spark.set_progress(Arc::new(move |p: &SparkReadProgress| {
+        let last = p.logs_done == p.logs_total;
+        if last || throttle.due() {
+            emit(&handle, "spark-progress", p.clone());
+        }
+        if !last {
+            test_step_delay();
+        }
+    }));
 }
 
 fn report(e: lakescope::Error) -> ErrorReport {

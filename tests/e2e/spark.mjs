@@ -118,6 +118,76 @@ async function openApp(wd, a, input) {
   await wd.click(`[data-testid="spark-app-row"][data-app="${a.app_id}"][data-input="${input}"] .name`);
 }
 
+/** Ctrl+K while the index refresh begun at launch runs (slowed per table by the test-only delay): the
+ * status line shows the pushed progress, Cancel stops it, and the status then says cancelled. */
+async function checkIndexCancel(wd, scenario) {
+  await wd.keys(KEY.control, "k");
+  await wd.waitFor('[data-testid="quick-open-input"]');
+  const running = await wd.until(
+    `const s = document.querySelector('[data-testid="index-status"]');
+     return s && s.dataset.running === 'true' && /Indexing \\d+\\/\\d+/.test(s.textContent) && s.textContent.trim();`,
+    "the index refresh's pushed progress in Ctrl+K",
+    30000,
+  );
+  await shot(wd, scenario, "index-refreshing");
+  await wd.click('[data-testid="index-cancel"]');
+  const ended = await wd.until(
+    `const s = document.querySelector('[data-testid="index-status"]'); return s && s.dataset.running === 'false' && s.textContent.trim();`,
+    "the index refresh to stop after Cancel",
+    10000,
+  );
+  assert(ended.startsWith("Refresh cancelled"), `the status after Cancel says cancelled: ${ended}`);
+  await shot(wd, scenario, "index-cancelled");
+  await wd.keys(KEY.escape);
+  await wd.until("return !document.querySelector('[data-testid=\"quick-open\"]');", "quick open to close on Esc");
+  console.log(`  ok Ctrl+K index refresh: "${running}" pushed, then "${ended}"`);
+}
+
+/** A folder of many logs (one real log copied under other application ids): the page shows the pushed
+ * progress (logs done of total, bytes, the log being read); Cancel keeps the applications read so far
+ * and says how many of how many logs; Refresh then reads the rest. */
+async function checkReadProgress(wd, scenario, home) {
+  const COPIES = 40;
+  const many = path.join(home, "many-logs");
+  mkdirSync(many, { recursive: true });
+  const id = "app-20261201102939-0000";
+  const log = readFileSync(path.join(LOGS, "codecs", id), "utf8");
+  assert(log.includes(id), "the log names its application id");
+  for (let i = 0; i < COPIES; i++) {
+    const copy = `app-20261201102939-${String(1000 + i)}`;
+    writeFileSync(path.join(many, copy), log.replaceAll(id, copy));
+  }
+  await wd.type('[data-testid="spark-input-text"]', many);
+  await wd.click('[data-testid="spark-open"]');
+  const seen = await wd.until(
+    `const e = document.querySelector('[data-testid="spark-progress"][data-input="' + arguments[0] + '"]');
+     return e && Number(e.dataset.done) >= 2 && { done: Number(e.dataset.done), total: Number(e.dataset.total), text: e.textContent.trim() };`,
+    "the pushed progress of the folder's read",
+    30000,
+    many,
+  );
+  assertEq(seen.total, COPIES, "logs to read in the folder");
+  assert(new RegExp(`^\\d+ of ${COPIES} logs · [\\d.]+ (B|KiB|MiB) read`).test(seen.text), `the progress line: ${seen.text}`);
+  await shot(wd, scenario, "reading-progress");
+  await wd.click('[data-testid="spark-input-cancel"]');
+  await wd.waitFor(`[data-testid="spark-input"][data-input="${many}"][data-errors="1"]`, 10000);
+  const kept = await wd.exec(
+    `const e = document.querySelector('[data-testid="spark-input"][data-input="' + arguments[0] + '"]');
+     const err = e.querySelector('[data-testid="error-state"]');
+     return { apps: Number(e.dataset.apps), kind: err.dataset.kind, text: err.textContent,
+              rows: document.querySelectorAll('[data-testid="spark-app-row"][data-input="' + arguments[0] + '"]').length };`,
+    many,
+  );
+  assertEq(kept.kind, "Cancelled", "the cancelled read's error kind");
+  assert(kept.apps >= seen.done && kept.apps < COPIES, `the logs read before the cancel are kept: ${kept.apps} (≥ ${seen.done}, < ${COPIES})`);
+  assertEq(kept.rows, kept.apps, "the kept applications are listed");
+  assert(kept.text.includes(`after ${kept.apps} of ${COPIES} logs`), `the cancel says how far it read: ${kept.text}`);
+  await shot(wd, scenario, "reading-cancelled");
+  console.log(`  ok a folder of ${COPIES} logs: progress "${seen.text}", cancelled keeping ${kept.apps} applications`);
+  await wd.click(`[data-testid="spark-input"][data-input="${many}"] .close`);
+  await wd.until(`return !document.querySelector('[data-testid="spark-input"][data-input="${many}"]');`, "the cancelled folder closed");
+}
+
 export async function scenarioSpark() {
   const scenario = "spark";
   const demoDir = path.join(ROOT, "target/test-demo");
@@ -137,12 +207,16 @@ export async function scenarioSpark() {
     XDG_CONFIG_HOME: path.join(home, "config"),
     XDG_DATA_HOME: path.join(home, "data"),
     XDG_CACHE_HOME: path.join(home, "cache"),
+    // Test-only (src-tauri/src/progress.rs): each table indexed and each Spark log read waits this long,
+    // so Cancel is pressed while the index refresh and the read of many logs are surely under way.
+    LAKESCOPE_TEST_STEP_DELAY_MS: "200",
   };
   // Where exports are prefilled: the downloads folder, as the user's XDG user-dirs file names it.
   writeFileSync(path.join(home, "config/user-dirs.dirs"), `XDG_DOWNLOAD_DIR="${path.join(home, "downloads")}"\n`);
   const demoLogs = path.join(home, "data/lakescope/spark-demo-logs");
   await withApp(env, scenario, async (wd) => {
     await launch(wd, scenario);
+    await checkIndexCancel(wd, scenario);
     await wd.click('[data-testid="rail-spark"]');
     await wd.waitFor('[data-testid="spark-page"] [data-testid="empty-state"]');
     await shot(wd, scenario, "empty");
@@ -262,6 +336,7 @@ export async function scenarioSpark() {
       hanging.closeAllConnections();
       hanging.close();
     }
+    await checkReadProgress(wd, scenario, home);
     await checkCsp(wd, scenario);
   });
 

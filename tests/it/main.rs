@@ -4,6 +4,7 @@
 
 mod support;
 
+mod app_kill;
 mod cli_contract;
 mod collect;
 mod collect_kill;

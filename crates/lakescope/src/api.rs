@@ -330,18 +330,20 @@ impl Lakescope {
 
     /// [`Self::spark_apps`], stopped by `cancel` (each input still unread then says Cancelled).
     pub async fn spark_apps_cancellable(inputs: &[String], prices: &crate::spark::Prices, cancel: &crate::cancel::CancelToken) -> SparkApps {
-        Self::spark_apps_with(inputs, prices, cancel, &|_| Default::default(), None).await
+        Self::spark_apps_with(inputs, prices, cancel, &|_| Default::default(), None, None).await
     }
 
     /// [`Self::spark_apps_cancellable`], decoding only logs `remembered` has not read yet (or that
-    /// changed since): a refresh of a large prefix reads what is new.
+    /// changed since): a refresh of a large prefix reads what is new. `progress` hears each log start
+    /// and end.
     pub async fn spark_apps_remembering(
         inputs: &[String],
         prices: &crate::spark::Prices,
         cancel: &crate::cancel::CancelToken,
         remembered: &std::sync::Arc<crate::spark::ReadLogs>,
+        progress: Option<crate::spark::SparkProgressFn>,
     ) -> SparkApps {
-        Self::spark_apps_with(inputs, prices, cancel, &|_| Default::default(), Some(remembered)).await
+        Self::spark_apps_with(inputs, prices, cancel, &|_| Default::default(), Some(remembered), progress).await
     }
 
     /// [`Self::spark_apps_cancellable`], opening each object-store input with `store_options(input)`.
@@ -351,11 +353,12 @@ impl Lakescope {
         cancel: &crate::cancel::CancelToken,
         store_options: &(dyn Fn(&str) -> std::collections::BTreeMap<String, String> + Sync),
         remembered: Option<&std::sync::Arc<crate::spark::ReadLogs>>,
+        progress: Option<crate::spark::SparkProgressFn>,
     ) -> SparkApps {
         let mut apps = Vec::new();
         let mut errors = Vec::new();
         for input in inputs {
-            match crate::spark::read_input_remembering(input, prices, cancel, &store_options(input), remembered.cloned()).await {
+            match crate::spark::read_input_remembering(input, prices, cancel, &store_options(input), remembered.cloned(), progress.clone()).await {
                 Ok(results) => {
                     for r in results {
                         match r {

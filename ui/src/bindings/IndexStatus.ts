@@ -3,7 +3,7 @@ import type { ErrorReport } from "./ErrorReport";
 import type { IndexReport } from "./IndexReport";
 
 /**
- * Where a background refresh stands, and what the loaded index holds (the app polls this).
+ * Where a background refresh stands, and what the loaded index holds (the app pushes it to the window).
  */
 export type IndexStatus = { running: boolean, done: number, total: number, 
 /**

@@ -14,7 +14,6 @@ import type { ConnectionCheck } from "../bindings/ConnectionCheck";
 import type { DemoInfo } from "../bindings/DemoInfo";
 import type { Field } from "../bindings/Field";
 import type { SourceCredentials } from "../bindings/SourceCredentials";
-import type { DuProgress } from "../bindings/DuProgress";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import type { LearnOverview } from "../bindings/LearnOverview";
 import type { Mover } from "../bindings/Mover";
@@ -112,9 +111,8 @@ export const api = {
   /** Stop the index refresh under way (false when none runs); the previous index stays searchable. */
   lookupCancel: () => call<boolean>("lookup_cancel"),
   // The Storage page and Settings' test connection (src-tauri/src/storage.rs).
-  /** One level of `target`'s prefix tree; `job` names it for `storageProgress` and `storageCancel`. */
+  /** One level of `target`'s prefix tree; `job` names it in its `storage-progress` events and for `storageCancel`. */
   storageList: (job: number, target: string) => call<PrefixListing>("storage_list", { job, target }),
-  storageProgress: (job: number) => call<DuProgress | null>("storage_progress", { job }),
   storageCancel: (job: number) => call<boolean>("storage_cancel", { job }),
   sourceCheck: (name: string) => call<ConnectionCheck>("source_check", { name }),
   // Settings' credentials in the OS keychain (src-tauri/src/credentials.rs): values go in, never out.

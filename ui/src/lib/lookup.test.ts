@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { IndexStatus } from "../bindings/IndexStatus";
-import { activeFilters, matchedLabel, NO_FILTERS, statusLine, toggle } from "./lookup";
+import { activeFilters, matchedLabel, NO_FILTERS, refreshFinished, statusLine, toggle } from "./lookup";
 
 const idle: IndexStatus = {
   running: false,
@@ -39,5 +39,16 @@ describe("lookup", () => {
     expect(statusLine({ ...idle, error: { kind: "Cancelled", message: "cancelled indexing after 2 of 10 tables" } })).toBe(
       "Refresh cancelled · 10 tables in the index, as before",
     );
+  });
+});
+
+describe("pushed index status", () => {
+  it("searches again only when a running refresh has just ended", () => {
+    const running = { ...idle, running: true, done: 3, total: 9 };
+    expect(refreshFinished(null, idle)).toBe(false);
+    expect(refreshFinished(idle, running)).toBe(false);
+    expect(refreshFinished(running, running)).toBe(false);
+    expect(refreshFinished(running, idle)).toBe(true);
+    expect(refreshFinished(idle, idle)).toBe(false);
   });
 });

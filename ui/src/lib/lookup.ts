@@ -37,6 +37,11 @@ export function matchedLabel(h: Pick<Hit, "matched" | "matched_text">, max = 60)
   }
 }
 
+/** Whether a refresh ended between two statuses (then the new index is searched again). */
+export function refreshFinished(before: IndexStatus | null, after: IndexStatus): boolean {
+  return before?.running === true && !after.running;
+}
+
 /** The line under the results: indexing progress, or what the index holds. */
 export function statusLine(s: IndexStatus | null): string {
   if (!s) return "";

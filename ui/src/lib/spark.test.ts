@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SparkAppRow } from "../bindings/SparkAppRow";
-import { duration, exportPath, gibHours, inputKind, nextSort, sortRows, usd, withExtension } from "./spark";
+import { duration, exportPath, gibHours, inputKind, nextSort, readFraction, readProgressLine, sortRows, usd, withExtension } from "./spark";
 
 function row(name: string, over: Partial<SparkAppRow> = {}): SparkAppRow {
   return {
@@ -112,5 +112,20 @@ describe("inputKind", () => {
     expect(inputKind("s3://b/logs")).toBe("object-store");
     expect(inputKind("file:///logs")).toBe("path");
     expect(inputKind("/var/log/spark")).toBe("path");
+  });
+});
+
+describe("reading progress", () => {
+  const p = { input: "/logs", logs_done: 0, logs_total: 0, bytes_read: 0, current: null };
+  it("says how many logs of how many, the bytes read and the log being decoded", () => {
+    expect(readProgressLine(p)).toBe("Listing logs…");
+    expect(readFraction(p)).toBe(0);
+    const mid = { ...p, logs_done: 12, logs_total: 40, bytes_read: 3 * 1024 * 1024, current: "/logs/app-1.zstd" };
+    expect(readProgressLine(mid)).toBe("12 of 40 logs · 3.0 MiB read · app-1.zstd");
+    expect(readFraction(mid)).toBeCloseTo(0.3);
+    const rolled = { ...mid, current: "s3://b/logs/eventlog_v2_app-2/" };
+    expect(readProgressLine(rolled)).toBe("12 of 40 logs · 3.0 MiB read · eventlog_v2_app-2");
+    expect(readProgressLine({ ...mid, logs_done: 40, current: null })).toBe("40 of 40 logs · 3.0 MiB read");
+    expect(readFraction({ ...mid, logs_done: 40 })).toBe(1);
   });
 });

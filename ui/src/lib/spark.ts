@@ -2,6 +2,8 @@
 // dollars, durations). Figures come from the engine; this file only orders and formats them.
 
 import type { SparkAppRow } from "../bindings/SparkAppRow";
+import type { SparkReadProgress } from "../bindings/SparkReadProgress";
+import { bytes, count } from "./format";
 
 export type SortKey = "name" | "start" | "duration" | "executors" | "allocated" | "peak" | "wasted" | "wasted_usd";
 export type Sort = { key: SortKey; dir: "asc" | "desc" };
@@ -104,4 +106,18 @@ export function inputKind(input: string): "history-server" | "object-store" | "p
   if (/^https?:\/\//i.test(input)) return "history-server";
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input) && !input.startsWith("file://")) return "object-store";
   return "path";
+}
+
+/** How far a read of many logs is: "12 of 40 logs · 3.1 MB read · app-1" (the log being decoded last,
+ * by its file name); before the listing is done, "Listing logs…". */
+export function readProgressLine(p: SparkReadProgress): string {
+  if (p.logs_total === 0) return "Listing logs…";
+  const parts = [`${count(p.logs_done)} of ${count(p.logs_total)} logs`, `${bytes(p.bytes_read)} read`];
+  if (p.current) parts.push(p.current.replace(/\/+$/, "").split("/").pop() ?? p.current);
+  return parts.join(" · ");
+}
+
+/** The share of logs done, 0–1 (0 until the listing says how many there are). */
+export function readFraction(p: SparkReadProgress): number {
+  return p.logs_total > 0 ? Math.min(1, p.logs_done / p.logs_total) : 0;
 }

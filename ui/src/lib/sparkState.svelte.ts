@@ -4,7 +4,9 @@
 
 import type { ErrorReport } from "../bindings/ErrorReport";
 import type { SparkOverview } from "../bindings/SparkOverview";
+import type { SparkReadProgress } from "../bindings/SparkReadProgress";
 import { api, toReport } from "./api";
+import { events, listening } from "./events";
 import type { Load } from "./state.svelte";
 
 class SparkState {
@@ -14,6 +16,8 @@ class SparkState {
   /** The input being opened (not yet in the list), shown with its own Cancel button. */
   opening = $state<string | null>(null);
   actionError = $state<ErrorReport | null>(null);
+  /** Inputs being read now, as the app last reported them (logs done of total, bytes, current log). */
+  reading = $state<Record<string, SparkReadProgress>>({});
   private gen = 0;
 
   private async run(what: string, call: () => Promise<SparkOverview>, keepList = true): Promise<boolean> {
@@ -21,8 +25,11 @@ class SparkState {
     this.busy = what;
     this.actionError = null;
     if (!keepList || this.overview?.state !== "ready") this.overview = { state: "loading" };
+    const heard = events.sparkProgress((p) => {
+      if (gen === this.gen) this.reading[p.input] = p;
+    });
     try {
-      const value = await call();
+      const value = await listening(heard, call);
       if (gen === this.gen) this.overview = { state: "ready", value };
       return true;
     } catch (e) {
@@ -31,7 +38,10 @@ class SparkState {
       else this.overview = { state: "error", error: toReport(e) };
       return false;
     } finally {
-      if (gen === this.gen) this.busy = null;
+      if (gen === this.gen) {
+        this.busy = null;
+        this.reading = {};
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PrefixEntry } from "../bindings/PrefixEntry";
 import type { SourceConfig } from "../bindings/SourceConfig";
-import { checkLine, moveTo, progressLine, share, sourceRoots, visibleRows, type Node } from "./storage";
+import { checkLine, moveTo, progressLine, share, sourceRoots, visibleRows, type Node, applyProgress } from "./storage";
 
 const entry = (location: string, is_prefix: boolean, bytes = 10): PrefixEntry => ({
   name: location.split("/").pop()!,
@@ -73,5 +73,19 @@ describe("storage", () => {
     expect(checkLine({ ...base, ok: false, detail: null, error: { kind: "Auth", message: "password refused" } })).toBe(
       "Auth: password refused",
     );
+  });
+
+  it("applies a pushed progress event only to the listing it names, and never to a finished one", () => {
+    const nodes: Record<string, Node> = {
+      "/a": { state: "loading", job: 7, progress: null },
+      "/b": { state: "cancelled", progress: null, message: "cancelled" },
+    };
+    expect(applyProgress(nodes, "/a", 6, { objects: 1, bytes: 1 })).toBe(false);
+    expect(nodes["/a"]).toEqual({ state: "loading", job: 7, progress: null });
+    expect(applyProgress(nodes, "/a", 7, { objects: 3000, bytes: 9 })).toBe(true);
+    expect(nodes["/a"]).toEqual({ state: "loading", job: 7, progress: { objects: 3000, bytes: 9 } });
+    expect(applyProgress(nodes, "/b", 7, { objects: 1, bytes: 1 })).toBe(false);
+    expect(applyProgress(nodes, "/missing", 7, { objects: 1, bytes: 1 })).toBe(false);
+    expect(nodes["/b"]).toEqual({ state: "cancelled", progress: null, message: "cancelled" });
   });
 });

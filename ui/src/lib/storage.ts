@@ -26,6 +26,15 @@ export function sourceRoots(sources: SourceConfig[]): { source: string; root: st
   });
 }
 
+/** Apply a pushed `storage-progress` event to the node it is about; false when that listing is over
+ * (or was replaced by a newer one), so a late event never changes a finished node. */
+export function applyProgress(nodes: Record<string, Node>, location: string, job: number, progress: DuProgress): boolean {
+  const n = nodes[location];
+  if (n?.state !== "loading" || n.job !== job) return false;
+  n.progress = progress;
+  return true;
+}
+
 export type Row = { entry: PrefixEntry; depth: number; parent: string | null };
 
 /** The rows on screen, top to bottom: the root's children, and below each expanded prefix its own once listed. */

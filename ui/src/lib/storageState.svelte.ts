@@ -1,11 +1,10 @@
 // The Storage page's state: the listed root, each listed location's node, which prefixes are open, and
-// the listings under way (polled for running totals, cancellable). It outlives the page, so going to
-// another page and back keeps the tree.
+// the listings under way (with the running totals the app pushes as events, cancellable). It outlives
+// the page, so going to another page and back keeps the tree.
 
 import { api, toReport } from "./api";
-import type { Node } from "./storage";
-
-const POLL_MS = 250;
+import { events, listening } from "./events";
+import { applyProgress, type Node } from "./storage";
 
 class StorageState {
   root = $state<string | null>(null);
@@ -32,21 +31,11 @@ class StorageState {
     if (current?.state === "loading") return;
     const job = this.nextJob++;
     this.nodes[location] = { state: "loading", job, progress: null };
-    let polling = true;
-    const poll = async () => {
-      if (!polling) return;
-      try {
-        const p = await api.storageProgress(job);
-        const n = this.nodes[location];
-        if (p && n?.state === "loading" && n.job === job) n.progress = p;
-      } catch {
-        // The listing answers on its own; a missed progress poll only delays the line.
-      }
-      if (polling) timer = setTimeout(poll, POLL_MS);
-    };
-    let timer = setTimeout(poll, POLL_MS);
+    const heard = events.storageProgress((e) => {
+      if (e.job === job) applyProgress(this.nodes, location, job, e.progress);
+    });
     try {
-      const listing = await api.storageList(job, location);
+      const listing = await listening(heard, () => api.storageList(job, location));
       if (this.stillJob(location, job)) this.nodes[location] = { state: "ready", listing };
     } catch (e) {
       const error = toReport(e);
@@ -55,9 +44,6 @@ class StorageState {
       const progress = n?.state === "loading" ? n.progress : null;
       this.nodes[location] =
         error.kind === "Cancelled" ? { state: "cancelled", progress, message: error.message } : { state: "error", error };
-    } finally {
-      polling = false;
-      clearTimeout(timer);
     }
   }
 

@@ -135,7 +135,7 @@ pub struct IndexError {
     pub error: ErrorReport,
 }
 
-/// Where a background refresh stands, and what the loaded index holds (the app polls this).
+/// Where a background refresh stands, and what the loaded index holds (the app pushes it to the window).
 #[derive(Debug, Clone, Default, Serialize, TS)]
 #[ts(export)]
 pub struct IndexStatus {

@@ -10,6 +10,7 @@ pub mod codec;
 pub mod cost;
 pub mod events;
 pub mod history_server;
+pub mod progress;
 pub mod remembered;
 pub mod source;
 pub mod summary;
@@ -23,6 +24,7 @@ use crate::error::{Error, Result, ResultExt};
 use crate::model::AppSummary;
 
 pub use cost::Prices;
+pub use progress::{SparkProgressFn, SparkReadProgress};
 pub use remembered::ReadLogs;
 pub use summary::Summarizer;
 
@@ -65,18 +67,22 @@ pub async fn read_input_with(
     cancel: &CancelToken,
     store_options: &std::collections::BTreeMap<String, String>,
 ) -> Result<Vec<Result<AppSummary>>> {
-    read_input_remembering(input, prices, cancel, store_options, None).await
+    read_input_remembering(input, prices, cancel, store_options, None, None).await
 }
 
 /// [`read_input_with`], answering the logs `remembered` has read before (unchanged since) without
 /// decoding them again, and remembering the ones it decodes. `remembered` must only ever be used with
-/// the same `prices` (summaries carry dollars).
+/// the same `prices` (summaries carry dollars). `progress` hears each log start and end.
+///
+/// A cancelled read of logs keeps what it read: the applications decoded before the cancel come back,
+/// followed by a Cancelled error that says how many of how many logs were read.
 pub async fn read_input_remembering(
     input: &str,
     prices: &Prices,
     cancel: &CancelToken,
     store_options: &std::collections::BTreeMap<String, String>,
     remembered: Option<Arc<ReadLogs>>,
+    progress: Option<SparkProgressFn>,
 ) -> Result<Vec<Result<AppSummary>>> {
     if is_history_server(input) {
         return history_server::read(input, prices, cancel).await;
@@ -89,12 +95,18 @@ pub async fn read_input_remembering(
     };
     let mut out = Vec::with_capacity(entries.len());
     let mut todo = Vec::new();
+    let (total, mut known_bytes) = (entries.len(), 0);
     for (i, entry) in entries.into_iter().enumerate() {
         match remembered.as_ref().and_then(|r| r.get(&entry)) {
-            Some(app) => out.push((i, Ok(app))),
+            Some(app) => {
+                known_bytes += entry.compressed_bytes();
+                out.push((i, Ok(app)));
+            }
             None => todo.push((i, entry)),
         }
     }
+    let tracker = progress::Tracker::new(input, progress);
+    tracker.listed(total, out.len(), known_bytes);
     // Applications are independent: summarise them side by side (each in bounded memory), keep order.
     // Local logs keep a core busy each; remote ones mostly wait on the network.
     let prices = *prices;
@@ -105,13 +117,16 @@ pub async fn read_input_remembering(
     let mut tasks = Vec::with_capacity(workers);
     for _ in 0..workers {
         let (queue, handle, cancel, remembered) = (queue.clone(), tokio::runtime::Handle::current(), cancel.clone(), remembered.clone());
+        let tracker = tracker.clone();
         tasks.push(tokio::task::spawn_blocking(move || {
             let _guard = handle.enter();
             let mut done = Vec::new();
             while !cancel.is_cancelled() {
                 let next = queue.lock().map(|mut q| q.pop()).unwrap_or(None);
                 let Some((i, entry)) = next else { break };
+                tracker.started(&entry.display);
                 let summary = summarize_entry(&entry, &prices);
+                tracker.finished(&entry.display, entry.compressed_bytes());
                 if let Some(r) = &remembered {
                     r.count_decoded();
                     if let Ok(app) = &summary {
@@ -126,11 +141,13 @@ pub async fn read_input_remembering(
     for t in tasks {
         out.extend(t.await.map_err(Error::from)?);
     }
-    if cancel.is_cancelled() {
-        return Err(stopped());
-    }
     out.sort_by_key(|(i, _)| *i);
-    Ok(out.into_iter().map(|(_, r)| r).collect())
+    let mut results: Vec<Result<AppSummary>> = out.into_iter().map(|(_, r)| r).collect();
+    if cancel.is_cancelled() {
+        let read = tracker.done();
+        results.push(Err(crate::cancel::cancelled(format!("reading {input} after {read} of {total} logs (those {read} are kept)"))));
+    }
+    Ok(results)
 }
 
 /// What one summary cost to compute (for `lakescope bench spark`).

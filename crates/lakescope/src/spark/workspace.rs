@@ -115,6 +115,8 @@ pub struct SparkWorkspace {
     read_logs: Arc<crate::spark::ReadLogs>,
     /// Inputs being read now, each with the token that stops its read (the page's Cancel button).
     loading: Mutex<HashMap<String, CancelToken>>,
+    /// Told as each log of an input starts and ends (the app pushes it to the page).
+    progress: Mutex<Option<crate::spark::SparkProgressFn>>,
 }
 
 /// Where the opened Spark inputs are remembered when no file is named.
@@ -138,6 +140,14 @@ impl SparkWorkspace {
             cache: tokio::sync::Mutex::new(HashMap::new()),
             read_logs: Default::default(),
             loading: Mutex::new(HashMap::new()),
+            progress: Mutex::new(None),
+        }
+    }
+
+    /// Hear every read's progress (each log started and finished) from now on.
+    pub fn set_progress(&self, progress: crate::spark::SparkProgressFn) {
+        if let Ok(mut p) = self.progress.lock() {
+            *p = Some(progress);
         }
     }
 
@@ -198,11 +208,14 @@ impl SparkWorkspace {
         if let Ok(mut l) = self.loading.lock() {
             l.insert(input.to_string(), cancel.clone());
         }
-        let got = Arc::new(crate::Lakescope::spark_apps_remembering(&[input.to_string()], &self.prices, &cancel, &self.read_logs).await);
+        let progress = self.progress.lock().ok().and_then(|p| p.clone());
+        let got =
+            Arc::new(crate::Lakescope::spark_apps_remembering(&[input.to_string()], &self.prices, &cancel, &self.read_logs, progress).await);
         if let Ok(mut l) = self.loading.lock() {
             l.remove(input);
         }
-        // A cancelled read is remembered like any failure: the input shows "cancelled" until Refresh.
+        // A cancelled read is remembered like any failure: the input shows "cancelled" (with the
+        // applications read before the cancel) until Refresh, which decodes only the logs not read yet.
         self.cache.lock().await.insert(input.to_string(), got.clone());
         got
     }

@@ -253,3 +253,56 @@ async fn a_refresh_decodes_only_new_and_changed_logs() {
     assert_eq!(third.apps.len(), 6);
     assert_eq!(w.read_counts(), (7, 9), "two logs decoded, four answered from what was read");
 }
+
+#[tokio::test]
+async fn progress_counts_logs_and_bytes_and_a_cancelled_read_keeps_the_logs_it_read() {
+    use crate::spark::SparkReadProgress;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("logs");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut bytes = 0;
+    for e in std::fs::read_dir(bundled_demo_logs().join("codecs")).unwrap().flatten() {
+        if e.path().is_file() {
+            bytes += std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+        }
+    }
+    let input = dir.display().to_string();
+    let w = Arc::new(ws(tmp.path()));
+    w.add(&input).unwrap();
+    let seen: Arc<Mutex<Vec<SparkReadProgress>>> = Default::default();
+    // Cancel as soon as the first log is done: the read stops between logs.
+    let cancel_after_first = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    w.set_progress({
+        let (seen, w, once) = (seen.clone(), Arc::downgrade(&w), cancel_after_first.clone());
+        Arc::new(move |p: &SparkReadProgress| {
+            seen.lock().unwrap().push(p.clone());
+            let first = p.logs_done == 1 && once.swap(false, std::sync::atomic::Ordering::SeqCst);
+            if let (true, Some(w)) = (first, w.upgrade()) {
+                w.cancel(None);
+            }
+        })
+    });
+    let ov = w.overview().await;
+    let events = seen.lock().unwrap().clone();
+    assert_eq!(events[0], SparkReadProgress { input: input.clone(), logs_done: 0, logs_total: 5, bytes_read: 0, current: None });
+    let last = events.last().unwrap();
+    let read = last.logs_done as usize;
+    assert!((1..=5).contains(&read), "{events:?}");
+    assert_eq!(ov.apps.len(), read, "every log read before the cancel is listed");
+    assert_eq!(ov.inputs[0].errors.len(), 1);
+    let e = &ov.inputs[0].errors[0];
+    assert_eq!(e.kind, crate::ErrorKind::Cancelled);
+    assert!(e.message.contains(&format!("after {read} of 5 logs")), "{}", e.message);
+    assert!(events.iter().any(|p| p.current.as_deref().is_some_and(|c| c.contains("app-20261201"))), "the log being read is named: {events:?}");
+
+    // Refresh: the logs read before the cancel are not decoded again, and the totals reach every byte.
+    seen.lock().unwrap().clear();
+    w.refresh().await;
+    let ov = w.overview().await;
+    assert_eq!(ov.apps.len(), 5);
+    assert!(ov.inputs[0].errors.is_empty(), "{:?}", ov.inputs[0].errors);
+    assert_eq!(w.read_counts(), (5, read as u64), "only the unread logs decoded");
+    let events = seen.lock().unwrap().clone();
+    assert_eq!(events[0].logs_done as usize, read, "the logs read before count as done at once");
+    assert_eq!(events.last().unwrap(), &SparkReadProgress { input, logs_done: 5, logs_total: 5, bytes_read: bytes, current: None });
+}

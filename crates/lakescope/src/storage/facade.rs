@@ -29,7 +29,7 @@ impl Lakescope {
         prices: &crate::spark::Prices,
         cancel: &crate::cancel::CancelToken,
     ) -> crate::api::SparkApps {
-        Self::spark_apps_with(inputs, prices, cancel, &|i| self.store_options_for(i), None).await
+        Self::spark_apps_with(inputs, prices, cancel, &|i| self.store_options_for(i), None, None).await
     }
 
     /// The options of the source whose storage root is the longest prefix of `target` (same scheme and
