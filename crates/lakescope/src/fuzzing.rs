@@ -1,7 +1,7 @@
 //! Entry points for the fuzz targets in `fuzz/` (cargo-fuzz, outside the workspace): each hands outside
 //! bytes to the parser the engine really uses for them, exactly as the engine calls it, and returns its
 //! `Result`. A parser may answer any input with an `Error`; a panic, an abort or an unbounded allocation
-//! is a bug, and each one found became a named regression test (`tests/it/fuzz_regressions.rs`).
+//! is a bug, and each one found becomes a named regression test (`fuzzing_tests.rs`).
 //!
 //! Not an API: hidden from the docs, and kept to thin calls so the parsers themselves stay private.
 

@@ -145,9 +145,10 @@ pub async fn describe(source: &SourceConfig, namespace: &str, name: &str) -> Res
     })
 }
 
-/// `TBLS.CREATE_TIME` (epoch seconds) in ms.
+/// `TBLS.CREATE_TIME` (epoch seconds) in ms; none when the value is out of range (a metastore row is
+/// outside input: `s * 1000` overflowed, a panic in debug builds, for any value past year 292 million).
 pub(super) fn create_time_ms(seconds: Option<&str>) -> Option<i64> {
-    seconds.and_then(|s| s.parse::<i64>().ok()).map(|s| s * 1000)
+    seconds.and_then(|s| s.parse::<i64>().ok()).and_then(|s| s.checked_mul(1000))
 }
 
 fn column(r: Vec<Option<String>>) -> MetastoreColumn {

@@ -306,11 +306,12 @@ fn hive_stats(
     })
 }
 
-/// The newest `transient_lastDdlTime` (epoch seconds) of a table and its partitions, in ms.
+/// The newest `transient_lastDdlTime` (epoch seconds) of a table and its partitions, in ms; none when out
+/// of range (as for `CREATE_TIME`: the multiplication must not overflow on a damaged row).
 fn last_ddl_ms(table: &HashMap<String, String>, part: &dyn Fn(&str) -> Option<Sum>) -> Option<i64> {
     let table_ddl = table.get("transient_lastDdlTime").and_then(|v| v.trim().parse::<i64>().ok());
     let part_ddl = part("transient_lastDdlTime").filter(|s| s.count > 0).map(|s| s.max);
-    table_ddl.into_iter().chain(part_ddl).max().map(|s| s * 1000)
+    table_ddl.into_iter().chain(part_ddl).max().and_then(|s| s.checked_mul(1000))
 }
 
 /// Fuzzing entry (see [`crate::fuzzing`]): metastore row values as text, one per line — a flag line
