@@ -151,8 +151,9 @@ fn the_prefix_tree_and_history_come_from_the_inventory() {
     assert_eq!(check["ok"], true, "{check}");
 }
 
-/// A copy of the CSV configuration with one data file of the newest report damaged by `damage`.
-fn damaged_copy(name: &str, damage: impl Fn(&Path)) -> String {
+/// A copy of the CSV configuration with one data file of the newest report damaged by `damage`:
+/// the kind and message of the error `du` gives on it.
+fn damaged_message(name: &str, damage: impl Fn(&Path)) -> (String, String) {
     let f = fixture();
     let src = f.out.join("inventories/demo-lake/daily-csv");
     let dst = f.out.join(format!("damaged-{name}/demo-lake/daily-csv"));
@@ -174,7 +175,11 @@ fn damaged_copy(name: &str, damage: impl Fn(&Path)) -> String {
     let err: Value = serde_json::from_slice(&out.stderr).unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
     let msg = err["error"]["message"].as_str().unwrap().to_string();
     assert!(msg.contains(file.file_name().unwrap().to_str().unwrap()), "{name}: names the file: {msg}");
-    err["error"]["kind"].as_str().unwrap().to_string()
+    (err["error"]["kind"].as_str().unwrap().to_string(), msg)
+}
+
+fn damaged_copy(name: &str, damage: impl Fn(&Path)) -> String {
+    damaged_message(name, damage).0
 }
 
 #[test]
@@ -185,6 +190,61 @@ fn a_truncated_or_missing_data_file_is_an_error_naming_it() {
     });
     assert_eq!(kind, "Corrupt");
     assert_eq!(damaged_copy("missing", |p| std::fs::remove_file(p).unwrap()), "NotFound");
+}
+
+/// A data file replaced after the report was written by one that still reads (the same rows, gzipped
+/// again at another level, one size changed): only the manifest's MD5checksum tells, and it must.
+#[test]
+fn a_data_file_whose_md5_differs_from_the_manifest_is_corrupt_naming_it() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let tampered = |p: &Path| {
+        let out = Command::new("gzip").arg("-dc").arg(p).output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        // The first row's size, `"123"` → `"1230"`: still a valid inventory, with other numbers.
+        let fields: Vec<&str> = text.lines().next().unwrap().split("\",\"").collect();
+        let first = text.lines().next().unwrap().to_string();
+        let changed = first.replacen(&format!("\"{}\"", fields[2]), &format!("\"{}0\"", fields[2]), 1);
+        assert_ne!(first, changed, "the size field is found");
+        let text = text.replacen(&first, &changed, 1);
+        let mut gz = Command::new("gzip").arg("-9c").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+        gz.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        let out = gz.wait_with_output().unwrap();
+        assert!(out.status.success());
+        std::fs::write(p, out.stdout).unwrap();
+    };
+    let msg = damaged_message("tampered", tampered);
+    assert_eq!(msg.0, "Corrupt", "{}", msg.1);
+    assert!(msg.1.contains("MD5"), "says the checksum differs: {}", msg.1);
+}
+
+/// The same reports read from S3 (moto's server): manifests and data files are fetched as objects, and
+/// every figure (per-prefix objects and bytes, the history) equals the local case.
+#[test]
+fn an_s3_inventory_read_from_s3_equals_the_local_one() {
+    let f = fixture();
+    let m = crate::s3::moto::moto();
+    m.upload_once(&f.out.join("inventories"), "s3://inventory-dest/inventories");
+    for format in FORMATS {
+        let mut s = SourceConfig::new(format!("inv-s3-{format}"), SourceKind::S3Inventory);
+        s.uri = Some("s3://demo-lake".into());
+        s.location = Some(format!("s3://inventory-dest/inventories/demo-lake/daily-{format}"));
+        let toml = f.out.join(format!("s3-{format}.toml"));
+        std::fs::write(&toml, SourcesFile { sources: vec![s] }.to_toml()).unwrap();
+        let toml = toml.to_str().unwrap();
+        let remote = m.cli_json(&["--sources", toml, "du", "s3://demo-lake", "--depth", "3"]);
+        let local = cli_json(&["--sources", &sources(format), "du", "s3://demo-lake", "--depth", "3"]);
+        assert_eq!(rows_json(&remote), rows_json(&local), "{format}");
+        assert_eq!((&remote["total_objects"], &remote["total_bytes"]), (&local["total_objects"], &local["total_bytes"]), "{format}");
+        assert!(remote["total_objects"].as_u64().unwrap() > 100, "{format}: a real inventory: {remote}");
+        if format == "csv" {
+            let h = m.cli_json(&["--sources", toml, "du", "s3://demo-lake", "--history"]);
+            let points: Vec<_> = h["points"].as_array().unwrap().iter().map(|p| (p["date"].clone(), p["total_objects"].clone(), p["total_bytes"].clone())).collect();
+            let days: Vec<_> = f.days.iter().map(|d| (d["date"].clone(), d["objects"].clone(), d["bytes"].clone())).collect();
+            assert_eq!(points, days, "the history from S3 is the generator's");
+        }
+    }
 }
 
 #[test]

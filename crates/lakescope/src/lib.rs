@@ -14,6 +14,8 @@ pub mod credentials;
 pub mod demo;
 pub mod error;
 pub mod findings;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod lookup;
 pub mod naming;
 pub mod model;

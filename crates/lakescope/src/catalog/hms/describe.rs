@@ -135,7 +135,7 @@ pub async fn describe(source: &SourceConfig, namespace: &str, name: &str) -> Res
         table_type: row.tbl_type.clone(),
         owner: get(2),
         comment: params.get("comment").cloned(),
-        create_time_ms: get(3).and_then(|s| s.parse::<i64>().ok()).map(|s| s * 1000),
+        create_time_ms: create_time_ms(get(3).as_deref()),
         serde: row.serde.clone(),
         input_format: row.input_format.clone(),
         columns,
@@ -143,6 +143,12 @@ pub async fn describe(source: &SourceConfig, namespace: &str, name: &str) -> Res
         params,
         partitions,
     })
+}
+
+/// `TBLS.CREATE_TIME` (epoch seconds) in ms; none when the value is out of range (a metastore row is
+/// outside input: `s * 1000` overflowed, a panic in debug builds, for any value past year 292 million).
+pub(super) fn create_time_ms(seconds: Option<&str>) -> Option<i64> {
+    seconds.and_then(|s| s.parse::<i64>().ok()).and_then(|s| s.checked_mul(1000))
 }
 
 fn column(r: Vec<Option<String>>) -> MetastoreColumn {

@@ -189,9 +189,7 @@ impl MetastoreReader {
             let n_parts = partitions.get(&tbl_id).copied().unwrap_or(0);
             let part = |k: &str| sums.get(&(tbl_id.clone(), k.to_string())).copied();
             let stats = if format == TableFormat::Parquet { hive_stats(p, &partition_keys, n_parts, &part) } else { None };
-            let table_ddl = p.get("transient_lastDdlTime").and_then(|v| v.trim().parse::<i64>().ok());
-            let part_ddl = part("transient_lastDdlTime").filter(|s| s.count > 0).map(|s| s.max);
-            let last_ddl_ms = table_ddl.into_iter().chain(part_ddl).max().map(|s| s * 1000);
+            let last_ddl_ms = last_ddl_ms(p, &part);
             let owner = get(10);
             let cd_id = get(11);
             let comment = p.get("comment").cloned();
@@ -311,6 +309,58 @@ async fn partition_sums(db: &mut Connection) -> Result<HashMap<(String, String),
         }
     }
     Ok(sums)
+}
+
+/// The newest `transient_lastDdlTime` (epoch seconds) of a table and its partitions, in ms; none when out
+/// of range (as for `CREATE_TIME`: the multiplication must not overflow on a damaged row).
+fn last_ddl_ms(table: &HashMap<String, String>, part: &dyn Fn(&str) -> Option<Sum>) -> Option<i64> {
+    let table_ddl = table.get("transient_lastDdlTime").and_then(|v| v.trim().parse::<i64>().ok());
+    let part_ddl = part("transient_lastDdlTime").filter(|s| s.count > 0).map(|s| s.max);
+    table_ddl.into_iter().chain(part_ddl).max().and_then(|s| s.checked_mul(1000))
+}
+
+/// Fuzzing entry (see [`crate::fuzzing`]): metastore row values as text, one per line — a flag line
+/// (non-empty: the SDS row exists), TBL_TYPE, SD_ID, LOCATION, INPUT_FORMAT, SLIB, the SerDe's `path`,
+/// CREATE_TIME, a partition count — then `KEY=VALUE` table parameters and `part.KEY=sum,min,max,count`
+/// partition sums; each turned into the model the way [`MetastoreReader::tables`] and
+/// [`super::describe`] do.
+pub(crate) fn fuzz_rows(text: &str) -> Result<()> {
+    let mut lines = text.split('\n');
+    let mut field = || lines.next().filter(|l| !l.is_empty()).map(str::to_string);
+    let sd_found = field().is_some();
+    let row = Registered {
+        namespace: "db".into(),
+        name: "t".into(),
+        tbl_type: field(),
+        sd_ref: field(),
+        sd_found,
+        location: field(),
+        input_format: field(),
+        serde: field(),
+        serde_path: field(),
+    };
+    let create_time = field();
+    let n_parts = field().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
+    let (mut params, mut sums) = (HashMap::new(), HashMap::new());
+    for l in lines {
+        let Some((k, v)) = l.split_once('=') else { continue };
+        match k.strip_prefix("part.") {
+            Some(k) => {
+                let n: Vec<i64> = v.split(',').map(|x| x.parse().unwrap_or(0)).collect();
+                let at = |i: usize| n.get(i).copied().unwrap_or(0);
+                sums.insert(k.to_string(), Sum { sum: at(0), min: at(1), max: at(2), count: at(3).max(0) as u64 });
+            }
+            None => drop(params.insert(k.to_string(), v.to_string())),
+        }
+    }
+    let keys = if n_parts > 0 { vec![IndexedColumn { name: "dt".into(), data_type: "string".into(), comment: None }] } else { Vec::new() };
+    let part = |k: &str| sums.get(k).copied();
+    let _ = super::describe::create_time_ms(create_time.as_deref());
+    let (format, location, ml) = classify(&row, &params)?;
+    let stats = hive_stats(&params, &keys, n_parts, &part);
+    let ddl = last_ddl_ms(&params, &part);
+    fingerprint(&[&format.to_string(), &location, ml.as_deref().unwrap_or(""), &format!("{stats:?}:{ddl:?}")]);
+    Ok(())
 }
 
 /// `hms:` and a 64-bit FNV-1a digest of the parts (stable across builds, unlike std's hasher).

@@ -38,7 +38,7 @@ pub(super) fn report(loc: &Location, rel: &str, date: &str) -> Report {
     let file = loc.join(rel);
     let gz = file.display().ends_with(".gz");
     let timestamp_ms = super::rows::parse_time_ms(&format!("{date}T00:00")).unwrap_or(0);
-    Report { date: date.to_string(), timestamp_ms, what: file.display(), files: vec![(file, DataFormat::Oiv(gz))] }
+    Report { date: date.to_string(), timestamp_ms, what: file.display(), files: vec![(file, DataFormat::Oiv(gz), None)] }
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 //! data file up to the machine's cores, so memory is bounded by the number of children shown, never by
 //! the rows of the inventory.
 
+mod checksum;
 mod hdfs;
 mod rows;
 mod s3;
@@ -81,7 +82,8 @@ struct Report {
     date: String,
     timestamp_ms: i64,
     what: String,
-    files: Vec<(Location, DataFormat)>,
+    /// Each data file, how to read it, and the MD5 (lowercase hex) its manifest gives for it.
+    files: Vec<(Location, DataFormat, Option<String>)>,
 }
 
 /// Whether `target` lies under an inventory source's `uri`: `s3://bucket/a/b` under `s3://bucket`.
@@ -162,9 +164,13 @@ fn scan_blocking(report: &Report, prefix: &str, depth: usize, opts: &DuOptions, 
                     let mut agg = Agg::new(prefix, depth);
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some((loc, format)) = report.files.get(i) else { return Ok(agg) };
+                        let Some((loc, format, md5)) = report.files.get(i) else { return Ok(agg) };
                         let what = loc.display();
                         let data = fetch(loc, &report.what, handle)?;
+                        let data = match md5 {
+                            Some(expected) => checksum::verified(data, expected, &what, &report.what)?,
+                            None => data,
+                        };
                         let mut since = DuProgress::default();
                         let flush = |since: &mut DuProgress| {
                             let o = objects.fetch_add(since.objects, Ordering::Relaxed) + since.objects;
@@ -269,6 +275,57 @@ impl Lakescope {
             points.push(InventoryPoint { date, timestamp_ms, report: what, total_bytes: agg.totals.bytes, total_objects: agg.totals.objects });
         }
         Ok(InventoryHistory { uri: t.uri, source: t.source.name.clone(), kind: t.source.kind, points })
+    }
+}
+
+/// Fuzzing entries (see [`crate::fuzzing`]): one inventory file of each kind, read as `du` reads it.
+#[doc(hidden)]
+pub mod fuzz {
+    use super::*;
+
+    /// Which inventory file the input is.
+    #[derive(Debug, Clone, Copy)]
+    pub enum File {
+        /// A `manifest.json` of an S3 Inventory report.
+        Manifest,
+        /// An S3 Inventory CSV data file (gzipped when `true`); the input's first line is the manifest's
+        /// `fileSchema`, the rest the file.
+        Csv(bool),
+        Parquet,
+        Orc,
+        /// An `hdfs oiv -p Delimited` dump (gzipped when `true`).
+        Oiv(bool),
+    }
+
+    pub fn read(file: File, bytes: &[u8]) -> Result<()> {
+        let mut sink = |k: &str, size: u64, ms: i64| -> Result<()> {
+            std::hint::black_box((k, size, ms));
+            Ok(())
+        };
+        let data = |b: &[u8]| Data::Bytes(bytes::Bytes::copy_from_slice(b));
+        let what = "s3://inventory-dest/demo-lake/daily/data/fuzz";
+        match file {
+            File::Manifest => {
+                let mut s = SourceConfig::new("fuzz", SourceKind::S3Inventory);
+                s.uri = Some("s3://demo-lake".into());
+                let cfg = Location::open(url::Url::parse("file:///inventories/demo-lake/daily").expect("a URL"), &Default::default())?;
+                let r = ReportRef { date: "2026-11-30".into(), rel: "2026-11-30T01-00Z/manifest.json".into() };
+                let report = s3::parse_report(&s, &cfg, &r, "manifest.json", bytes)?;
+                std::hint::black_box((report.timestamp_ms, report.files.len()));
+                Ok(())
+            }
+            File::Csv(gz) => {
+                let (schema, rest) = match bytes.iter().position(|b| *b == b'\n') {
+                    Some(i) => (&bytes[..i], &bytes[i + 1..]),
+                    None => (bytes, &[][..]),
+                };
+                let cols = rows::CsvColumns::from_schema(&String::from_utf8_lossy(schema), "manifest.json")?;
+                rows::csv(data(rest), gz, &cols, what, &mut sink)
+            }
+            File::Parquet => rows::parquet(data(bytes), what, &mut sink),
+            File::Orc => rows::orc(data(bytes), what, &mut sink),
+            File::Oiv(gz) => rows::oiv(data(bytes), gz, what, &mut sink),
+        }
     }
 }
 

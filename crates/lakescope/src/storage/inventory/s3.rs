@@ -38,6 +38,9 @@ struct Manifest {
 #[derive(Debug, Deserialize)]
 struct ManifestFile {
     key: String,
+    /// The MD5 of the data file as written (hex), checked when the file is read.
+    #[serde(rename = "MD5checksum", default)]
+    md5_checksum: Option<String>,
 }
 
 /// `2026-11-30T01-00Z`: the name of a report's directory.
@@ -68,7 +71,13 @@ pub(super) async fn reports(cfg: &Location) -> Result<Vec<ReportRef>> {
 pub(super) async fn report(s: &SourceConfig, cfg: &Location, r: &ReportRef) -> Result<Report> {
     let what = cfg.join(&r.rel).display();
     let text = cfg.read(&r.rel).await?;
-    let m: Manifest = serde_json::from_slice(&text)
+    parse_report(s, cfg, r, &what, &text)
+}
+
+/// A report from the text of its manifest (`what` names it in errors).
+pub(super) fn parse_report(s: &SourceConfig, cfg: &Location, r: &ReportRef, what: &str, text: &[u8]) -> Result<Report> {
+    let what = what.to_string();
+    let m: Manifest = serde_json::from_slice(text)
         .map_err(|e| Error::corrupt(format!("{what} is not an S3 Inventory manifest (sourceBucket, fileFormat, fileSchema, files): {e}")))?;
     let uri = s.uri.as_deref().unwrap_or_default();
     let bucket = uri.strip_prefix("s3://").map(|b| b.split('/').next().unwrap_or_default());
@@ -93,7 +102,8 @@ pub(super) async fn report(s: &SourceConfig, cfg: &Location, r: &ReportRef) -> R
         let Some((_, rel)) = f.key.split_once(&marker) else {
             return Err(Error::corrupt(format!("{what} names data file {:?}, which is not under {marker}", f.key)));
         };
-        files.push((cfg.join(rel), format(&f.key)?));
+        let md5 = f.md5_checksum.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(str::to_ascii_lowercase);
+        files.push((cfg.join(rel), format(&f.key)?, md5));
     }
     let timestamp_ms = m
         .creation_timestamp

@@ -76,6 +76,11 @@ pub(super) async fn read(root: &Location, cp: &Checkpoint, want: Want, each: &mu
 async fn read_parquet(root: &Location, rel: &str, want: Want, each: &mut (dyn FnMut(Action) + Send)) -> Result<()> {
     let what = root.join(rel).display();
     let bytes = root.read(rel).await?;
+    decode_parquet(bytes, &what, want, each)
+}
+
+/// The actions of one Parquet checkpoint (or sidecar) already read into memory; `what` names it.
+pub(super) fn decode_parquet(bytes: bytes::Bytes, what: &str, want: Want, each: &mut dyn FnMut(Action)) -> Result<()> {
     let builder =
         ParquetRecordBatchReaderBuilder::try_new(bytes).with_context(|| format!("reading checkpoint {what}"))?;
     let wanted = if want == Want::All { ALL } else { TOMBSTONES };

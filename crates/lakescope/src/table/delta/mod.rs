@@ -181,3 +181,26 @@ fn partition_stats(state: &Replay<'_>, schema: &schema::Schema) -> Vec<Partition
     out.sort_by(|a, b| a.values.cmp(&b.values));
     out
 }
+
+/// Fuzzing entry (see [`crate::fuzzing`]): one commit file's actions, and the schema of any metadata.
+pub(crate) fn fuzz_commit(bytes: &[u8]) -> Result<()> {
+    let mut schemas = Vec::new();
+    actions::parse_json_log("00000000000000000000.json", bytes, |a| {
+        if let actions::Action::Metadata(m) = a {
+            schemas.push(m.schema_string)
+        }
+    })?;
+    schemas.iter().try_for_each(|s| schema::parse(s).map(drop))
+}
+
+/// Fuzzing entry (see [`crate::fuzzing`]): one Parquet checkpoint's actions, and the schema of its metadata.
+pub(crate) fn fuzz_checkpoint(bytes: &[u8]) -> Result<()> {
+    let mut schemas = Vec::new();
+    let mut each = |a: actions::Action| {
+        if let actions::Action::Metadata(m) = a {
+            schemas.push(m.schema_string)
+        }
+    };
+    checkpoint::decode_parquet(bytes::Bytes::copy_from_slice(bytes), "checkpoint.parquet", checkpoint::Want::All, &mut each)?;
+    schemas.iter().try_for_each(|s| schema::parse(s).map(drop))
+}

@@ -73,7 +73,12 @@ pub(super) struct ManifestSummary {
 /// Read and parse the manifest list of a snapshot.
 pub(super) async fn read_list(root: &Location, path: &str, version: FormatVersion) -> Result<Vec<ManifestFile>> {
     let bytes = root.resolve_absolute(path)?.read("").await?;
-    let list = ManifestList::parse_with_version(&bytes, version)
+    parse_list(&bytes, path, version)
+}
+
+/// Parse the bytes of a manifest list; `path` names it in errors.
+pub(super) fn parse_list(bytes: &[u8], path: &str, version: FormatVersion) -> Result<Vec<ManifestFile>> {
+    let list = ManifestList::parse_with_version(bytes, version)
         .map_err(|e| Error::corrupt(format!("{path} is not a readable manifest list: {e}")).with_source(e))?;
     Ok(list.consume_entries().into_iter().collect())
 }
@@ -130,9 +135,14 @@ pub(super) async fn read_manifests<'a>(
 }
 
 async fn read_manifest(root: &Location, m: &ManifestFile, snapshot_ms: &HashMap<i64, i64>) -> Result<ManifestSummary> {
-    let path = &m.manifest_path;
-    let bytes = root.resolve_absolute(path)?.read("").await?;
-    let manifest = Manifest::parse_avro(&bytes)
+    let bytes = root.resolve_absolute(&m.manifest_path)?.read("").await?;
+    summarize(&m.manifest_path, &bytes, m.added_snapshot_id, snapshot_ms)
+}
+
+/// Reduce the bytes of one manifest; `path` names it in errors, `added_snapshot_id` is the snapshot its
+/// list says added it (inherited by v2 entries that leave theirs out).
+pub(super) fn summarize(path: &str, bytes: &[u8], added_snapshot_id: i64, snapshot_ms: &HashMap<i64, i64>) -> Result<ManifestSummary> {
+    let manifest = Manifest::parse_avro(bytes)
         .map_err(|e| Error::corrupt(format!("{path} is not a readable manifest: {e}")).with_source(e))?;
     let (entries, meta) = manifest.into_parts();
     let spec = meta.partition_spec();
@@ -146,7 +156,7 @@ async fn read_manifest(root: &Location, m: &ManifestFile, snapshot_ms: &HashMap<
     for e in &entries {
         let f = e.data_file();
         // v2 entries may leave the snapshot id to be inherited from the manifest list.
-        let snapshot_id = e.snapshot_id().unwrap_or(m.added_snapshot_id);
+        let snapshot_id = e.snapshot_id().unwrap_or(added_snapshot_id);
         let is_data = f.content_type() == DataContentType::Data;
         let (records, bytes) = (f.record_count(), f.file_size_in_bytes());
         let ch = out.changes.entry(snapshot_id).or_default();

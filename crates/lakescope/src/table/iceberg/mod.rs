@@ -226,3 +226,21 @@ pub(super) fn columns(schema: &iceberg::spec::Schema) -> Vec<Column> {
         })
         .collect()
 }
+
+/// Fuzzing entry (see [`crate::fuzzing`]): a `metadata.json` and what the table page takes from it.
+pub(crate) fn fuzz_metadata(bytes: &[u8]) -> Result<()> {
+    let m = metadata::parse(bytes, "00001-fuzz.metadata.json")?;
+    let _ = (m.current_schema(), m.default_partition_spec(), m.snapshots().count(), m.current_snapshot());
+    Ok(())
+}
+
+/// Fuzzing entry (see [`crate::fuzzing`]): a manifest list (read as v1 or v2 by `v2`).
+pub(crate) fn fuzz_manifest_list(bytes: &[u8], v2: bool) -> Result<()> {
+    let version = if v2 { iceberg::spec::FormatVersion::V2 } else { iceberg::spec::FormatVersion::V1 };
+    manifests::parse_list(bytes, "snap-fuzz.avro", version).map(drop)
+}
+
+/// Fuzzing entry (see [`crate::fuzzing`]): a manifest, reduced as the table page reduces it.
+pub(crate) fn fuzz_manifest(bytes: &[u8]) -> Result<()> {
+    manifests::summarize("fuzz-m0.avro", bytes, 1, &HashMap::new()).map(drop)
+}

@@ -1,0 +1,6 @@
+#![no_main]
+//! Fuzz target `delta_checkpoint` (see fuzz/Cargo.toml): any input must give `Ok` or an `Error`, never a panic.
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let _ = lakescope::fuzzing::delta_checkpoint(data);
+});
