@@ -79,6 +79,9 @@ step "cargo test (workspace)"
 test_home="$PWD/target/test-home"
 rm -rf "$test_home" && mkdir -p "$test_home"
 # Four test threads on two cores: most integration tests wait on Python, moto, emulators or a JVM.
+# The app kill loop (tests/it/app_kill.rs) launches the real app once per kill, 5-20 s each: CI kills it
+# 20 times per run, at points drawn from a new seed each run; run alone it kills 50 times.
+export LAKESCOPE_APP_KILLS="${LAKESCOPE_APP_KILLS:-20}"
 # A failure here is reported at the end, after the E2E run's log: one CI run then shows every failure.
 rust_rc=0
 XDG_CONFIG_HOME="$test_home/config" XDG_DATA_HOME="$test_home/data" RUST_TEST_THREADS="${RUST_TEST_THREADS:-4}" \

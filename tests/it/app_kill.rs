@@ -59,9 +59,11 @@ fn display() -> Display {
     if let Some(name) = std::env::var("DISPLAY").ok().filter(|d| !d.is_empty()) {
         return Display { name, xvfb: None };
     }
-    // -displayfd: Xvfb picks a free display and writes its number once it accepts clients.
+    // -displayfd: Xvfb picks a free display and writes its number once it accepts clients. -noreset: by
+    // default the server resets when its last client goes, and an app launched right after a kill then
+    // found no display ("Failed to initialize GTK") on a loaded machine.
     let mut xvfb = Command::new("Xvfb")
-        .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -65,14 +65,8 @@ impl OverviewArgs {
         if self.days <= 0 {
             return Err(Error::invalid(format!("--days must be at least 1 (got {})", self.days)));
         }
-        let profile = lakescope::cost::PriceProfile::resolve(self.profile.as_deref())?;
-        let mut rules = match &self.rules {
-            Some(p) => lakescope::findings::Rules::load(p)?,
-            None => lakescope::findings::Rules::default(),
-        };
-        if let Some(p) = &self.active_users {
-            rules.load_active_users(p)?;
-        }
+        let (rules, profile) =
+            crate::size_cmds::finding_settings(self.profile.as_deref(), self.rules.as_deref(), self.active_users.as_deref())?;
         let opts = OverviewOptions {
             read: lakescope::table::ReadOptions { as_of_ms },
             growth_days: self.days,

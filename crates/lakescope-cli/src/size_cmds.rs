@@ -202,16 +202,26 @@ pub struct FindingsArgs {
 
 impl FindingsArgs {
     fn settings(&self) -> Result<(lakescope::findings::Rules, lakescope::cost::PriceProfile)> {
-        let profile = lakescope::cost::PriceProfile::resolve(self.profile.as_deref())?;
-        let mut rules = match &self.rules {
-            Some(p) => lakescope::findings::Rules::load(p)?,
-            None => lakescope::findings::Rules::default(),
-        };
-        if let Some(p) = &self.active_users {
-            rules.load_active_users(p)?;
-        }
-        Ok((rules, profile))
+        finding_settings(self.profile.as_deref(), self.rules.as_deref(), self.active_users.as_deref())
     }
+}
+
+/// The rules (a file, or the defaults) with their active users, and the price profile (a name or file,
+/// or the default) that `findings`, `collect` and `overview` judge tables by.
+pub(crate) fn finding_settings(
+    profile: Option<&str>,
+    rules: Option<&std::path::Path>,
+    active_users: Option<&std::path::Path>,
+) -> Result<(lakescope::findings::Rules, lakescope::cost::PriceProfile)> {
+    let profile = lakescope::cost::PriceProfile::resolve(profile)?;
+    let mut rules = match rules {
+        Some(p) => lakescope::findings::Rules::load(p)?,
+        None => lakescope::findings::Rules::default(),
+    };
+    if let Some(p) = active_users {
+        rules.load_active_users(p)?;
+    }
+    Ok((rules, profile))
 }
 
 pub async fn findings(args: FindingsArgs, g: Globals) -> Result<()> {
