@@ -21,24 +21,13 @@ use std::time::{Duration, Instant};
 
 use sqlx::Connection;
 
-use crate::support::demo;
+use crate::support::{demo, Rng};
 
 /// Kills per run: 50 (issue 8 asks for at least 50); `LAKESCOPE_APP_KILLS` sets another count.
 fn kills_wanted() -> usize {
     std::env::var("LAKESCOPE_APP_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(50)
 }
 const FINISHED: &str = "lakescope-app: index refreshed:";
-
-/// xorshift64*: enough to spread kill points, and replayable from the printed seed.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-}
 
 /// A display for the window: `DISPLAY` when set, else an Xvfb of this test's (stopped on drop).
 struct Display {

@@ -12,20 +12,9 @@ use serde_json::Value;
 use sqlx::Connection;
 
 use crate::collect::assert_consistent;
-use crate::support::{cli, demo};
+use crate::support::{cli, demo, Rng};
 
 const KILLS: usize = 50;
-
-/// xorshift64*: enough to spread kill points, and replayable from the printed seed.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-}
 
 fn as_of(day: i64) -> String {
     (chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap() + chrono::Duration::days(day)).format("%Y-%m-%dT12:00:00Z").to_string()

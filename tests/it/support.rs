@@ -108,3 +108,14 @@ pub fn demo() -> &'static Demo {
         Demo { dir, sources: PathBuf::from(info["sources_file"].as_str().expect("sources_file")) }
     })
 }
+
+/// xorshift64*: enough to spread kill points, and replayable from the printed seed.
+pub(crate) struct Rng(pub(crate) u64);
+impl Rng {
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+}
