@@ -44,22 +44,7 @@ const KIND_PARAMS: [&str; 3] = ["table_type", "metadata_location", "spark.sql.so
 pub async fn list(source: &SourceConfig) -> Result<(Vec<CatalogEntry>, Vec<TableProblem>)> {
     let mut db = conn::Connection::open(source).await?;
     let catalog = source.catalog.as_deref().unwrap_or(DEFAULT_CATALOG);
-    let t = |e: &str| db.text(e);
-    let sql = format!(
-        r#"SELECT d."NAME", t."TBL_NAME", t."TBL_TYPE", {tbl_id}, {sd_ref}, {sd_id}, s."LOCATION", s."INPUT_FORMAT",
-                  se."SLIB", {serde_id}
-           FROM "TBLS" t
-           JOIN "DBS" d ON d."DB_ID" = t."DB_ID"
-           LEFT JOIN "SDS" s ON s."SD_ID" = t."SD_ID"
-           LEFT JOIN "SERDES" se ON se."SERDE_ID" = s."SERDE_ID"
-           WHERE d."CTLG_NAME" = $1
-           ORDER BY d."NAME", t."TBL_NAME""#,
-        tbl_id = t(r#"t."TBL_ID""#),
-        sd_ref = t(r#"t."SD_ID""#),
-        sd_id = t(r#"s."SD_ID""#),
-        serde_id = t(r#"s."SERDE_ID""#),
-    );
-    let tables = db.rows(&sql, &[catalog], "listing tables (TBLS, DBS, SDS, SERDES)").await?;
+    let tables = table_rows(&mut db, catalog, &[], true).await?;
 
     let params = db.table_params(&KIND_PARAMS).await?;
     let paths = db.serde_paths().await?;
@@ -68,22 +53,8 @@ pub async fn list(source: &SourceConfig) -> Result<(Vec<CatalogEntry>, Vec<Table
     let mut problems = Vec::new();
     let none = HashMap::new();
     for r in tables {
-        let get = |i: usize| r.get(i).cloned().flatten();
-        let row = Registered {
-            namespace: get(0).unwrap_or_default(),
-            name: get(1).unwrap_or_default(),
-            tbl_type: get(2),
-            sd_ref: get(4),
-            sd_found: get(5).is_some(),
-            location: get(6),
-            input_format: get(7),
-            serde: get(8),
-            serde_path: get(9).and_then(|id| paths.get(&id).cloned()),
-        };
-        if row.tbl_type.as_deref() == Some("VIRTUAL_VIEW") || row.tbl_type.as_deref() == Some("MATERIALIZED_VIEW") {
-            continue;
-        }
-        let p = get(3).and_then(|id| params.get(&id)).unwrap_or(&none);
+        let Some(row) = Registered::from_row(&r, &paths) else { continue };
+        let p = r.get(3).cloned().flatten().and_then(|id| params.get(&id)).unwrap_or(&none);
         match classify(&row, p) {
             Ok((format, location, metadata_location)) => entries.push(CatalogEntry {
                 table: TableRef {
@@ -117,6 +88,48 @@ struct Registered {
     serde: Option<String>,
     /// Spark keeps a data source table's real location in its SerDe's `path` parameter.
     serde_path: Option<String>,
+}
+
+impl Registered {
+    /// A row of [`table_rows`]; `None` for a view (no data of its own).
+    fn from_row(r: &conn::TextRow, serde_paths: &HashMap<String, String>) -> Option<Registered> {
+        let get = |i: usize| r.get(i).cloned().flatten();
+        let row = Registered {
+            namespace: get(0).unwrap_or_default(),
+            name: get(1).unwrap_or_default(),
+            tbl_type: get(2),
+            sd_ref: get(4),
+            sd_found: get(5).is_some(),
+            location: get(6),
+            input_format: get(7),
+            serde: get(8),
+            serde_path: get(9).and_then(|id| serde_paths.get(&id).cloned()),
+        };
+        (!matches!(row.tbl_type.as_deref(), Some("VIRTUAL_VIEW" | "MATERIALIZED_VIEW"))).then_some(row)
+    }
+}
+
+/// The catalog's tables: TBLS with DBS, SDS and SERDES. Columns 0–9 are what [`Registered::from_row`]
+/// reads (database, name, TBL_TYPE, TBL_ID, TBLS.SD_ID, SDS.SD_ID, LOCATION, INPUT_FORMAT, SLIB,
+/// SERDE_ID); the `extra` expressions (text already) follow.
+async fn table_rows(db: &mut conn::Connection, catalog: &str, extra: &[&str], ordered: bool) -> Result<Vec<conn::TextRow>> {
+    let t = |e: &str| db.text(e);
+    let extra: String = extra.iter().map(|e| format!(", {e}")).collect();
+    let sql = format!(
+        r#"SELECT d."NAME", t."TBL_NAME", t."TBL_TYPE", {tbl_id}, {sd_ref}, {sd_id}, s."LOCATION", s."INPUT_FORMAT",
+                  se."SLIB", {serde_id}{extra}
+           FROM "TBLS" t
+           JOIN "DBS" d ON d."DB_ID" = t."DB_ID"
+           LEFT JOIN "SDS" s ON s."SD_ID" = t."SD_ID"
+           LEFT JOIN "SERDES" se ON se."SERDE_ID" = s."SERDE_ID"
+           WHERE d."CTLG_NAME" = $1{order}"#,
+        tbl_id = t(r#"t."TBL_ID""#),
+        sd_ref = t(r#"t."SD_ID""#),
+        sd_id = t(r#"s."SD_ID""#),
+        serde_id = t(r#"s."SERDE_ID""#),
+        order = if ordered { r#" ORDER BY d."NAME", t."TBL_NAME""# } else { "" },
+    );
+    db.rows(&sql, &[catalog], "listing tables (TBLS, DBS, SDS, SERDES)").await
 }
 
 /// Decide a registered table's format and location the way the engine that registered it does.

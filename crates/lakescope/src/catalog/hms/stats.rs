@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 
 use super::conn::Connection;
-use super::{classify, Registered, TableProblem, DEFAULT_CATALOG};
+use super::{classify, table_rows, Registered, TableProblem, DEFAULT_CATALOG};
 use crate::catalog::CatalogEntry;
 use crate::error::Result;
 use crate::lookup::IndexedColumn;
@@ -101,22 +101,9 @@ impl MetastoreReader {
     /// The catalog's tables (TBLS with DBS, SDS, SERDES), their parameters, SerDe paths, partition keys
     /// and partition counts.
     async fn registrations(db: &mut Connection, catalog: &str) -> Result<Registrations> {
-        let t = |e: &str| db.text(e);
-        let sql = format!(
-            r#"SELECT d."NAME", t."TBL_NAME", t."TBL_TYPE", {tbl_id}, {sd_ref}, {sd_id}, s."LOCATION", s."INPUT_FORMAT",
-                      se."SLIB", {serde_id}, t."OWNER", {cd_id}
-               FROM "TBLS" t
-               JOIN "DBS" d ON d."DB_ID" = t."DB_ID"
-               LEFT JOIN "SDS" s ON s."SD_ID" = t."SD_ID"
-               LEFT JOIN "SERDES" se ON se."SERDE_ID" = s."SERDE_ID"
-               WHERE d."CTLG_NAME" = $1"#,
-            tbl_id = t(r#"t."TBL_ID""#),
-            sd_ref = t(r#"t."SD_ID""#),
-            sd_id = t(r#"s."SD_ID""#),
-            serde_id = t(r#"s."SERDE_ID""#),
-            cd_id = t(r#"s."CD_ID""#),
-        );
-        let tables = db.rows(&sql, &[catalog], "listing tables (TBLS, DBS, SDS, SERDES)").await?;
+        // Columns 10 and 11: the owner and the column set (COLUMNS_V2.CD_ID).
+        let extra = [r#"t."OWNER""#.to_string(), db.text(r#"s."CD_ID""#)];
+        let tables = table_rows(db, catalog, &[&extra[0], &extra[1]], false).await?;
 
         let params = db.table_params(&PARAMS).await?;
         let paths = db.serde_paths().await?;
@@ -161,20 +148,7 @@ impl MetastoreReader {
         let none = HashMap::new();
         for r in tables {
             let get = |i: usize| r.get(i).cloned().flatten();
-            let row = Registered {
-                namespace: get(0).unwrap_or_default(),
-                name: get(1).unwrap_or_default(),
-                tbl_type: get(2),
-                sd_ref: get(4),
-                sd_found: get(5).is_some(),
-                location: get(6),
-                input_format: get(7),
-                serde: get(8),
-                serde_path: get(9).and_then(|id| paths.get(&id).cloned()),
-            };
-            if matches!(row.tbl_type.as_deref(), Some("VIRTUAL_VIEW") | Some("MATERIALIZED_VIEW")) {
-                continue;
-            }
+            let Some(row) = Registered::from_row(&r, &paths) else { continue };
             let tbl_id = get(3).unwrap_or_default();
             let p = params.get(&tbl_id).unwrap_or(&none);
             let (format, location, metadata_location) = match classify(&row, p) {
