@@ -76,6 +76,12 @@ fn main() {
         "collect_now",
         "collect_cancel",
         "collect_schedule_save",
+        // Settings' costs and findings (src/settings.rs).
+        "cost_settings",
+        "price_profile_choose",
+        "price_profile_save",
+        "price_profile_delete",
+        "findings_rules_save",
     ];
     let manifest = tauri_build::AppManifest::new().commands(commands);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build script");

@@ -1,7 +1,7 @@
 //! Collections from the app: "Collect now" and the schedule's timer, one at a time.
 //!
-//! Both run the engine's `collect` (the same call, options, rules and price profile as `lakescope
-//! collect` with no options) into the app's store (`LAKESCOPE_STORE`, else the default one). When to run
+//! Both run the engine's `collect` (the same call and options as `lakescope collect`, with the rules and
+//! price profile chosen in Settings) into the app's store (`LAKESCOPE_STORE`, else the default one). When to run
 //! is the engine's rule (`CollectSchedule::next_attempt_ms`); the loop here only sleeps until then. The
 //! UI polls `collect_status` (an in-memory answer) for progress, and `collect_cancel` stops a run, which
 //! the engine leaves unfinished so nothing reads it as a finished collection.
@@ -17,9 +17,7 @@ use lakescope::cancel::CancelToken;
 use lakescope::collect::activity::{CollectEndKind, CollectEnded, CollectRunning, CollectStatus, CollectTrigger};
 use lakescope::collect::schedule::{default_schedule_path, CollectSchedule, HOUR_MS};
 use lakescope::collect::{CollectOptions, CollectProgress, CollectReport};
-use lakescope::cost::PriceProfile;
 use lakescope::error::ErrorReport;
-use lakescope::findings::Rules;
 use lakescope::store::Store;
 use lakescope::{Error, ErrorKind};
 use tauri::{Manager, State};
@@ -176,14 +174,14 @@ impl Collector {
     async fn run(&self, state: &AppState, cancel: &CancelToken, as_of_ms: i64) -> lakescope::Result<CollectReport> {
         let ls = engine(state).await.map_err(|e| Error::new(e.kind, e.message))?;
         let store = Store::open(self.store.as_deref()).await?;
-        let profile = PriceProfile::resolve(None)?;
+        let (rules, profile) = crate::settings::rules_and_profile()?;
         let opts = CollectOptions { as_of_ms, prefixes: true };
         let progress = |p: &CollectProgress| {
             if let Some((r, _)) = self.lock().running.as_mut() {
                 r.progress = Some(p.clone());
             }
         };
-        let result = ls.collect_until_cancelled(&store, &opts, (&Rules::default(), &profile), &progress, cancel).await;
+        let result = ls.collect_until_cancelled(&store, &opts, (&rules, &profile), &progress, cancel).await;
         store.close().await;
         result
     }

@@ -12,6 +12,7 @@ mod overview;
 mod lookup;
 mod naming;
 mod progress;
+mod settings;
 mod spark;
 mod storage;
 
@@ -181,6 +182,11 @@ pub fn run() {
             collecting::collect_now,
             collecting::collect_cancel,
             collecting::collect_schedule_save,
+            settings::cost_settings,
+            settings::price_profile_choose,
+            settings::price_profile_save,
+            settings::price_profile_delete,
+            settings::findings_rules_save,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Lakescope window");

@@ -2,27 +2,27 @@
 //! collection when there is one, live on Refresh), and its top-growth chart re-drawn from movers the page already holds (theme or width changes never re-read tables).
 
 use lakescope::charts::ChartOptions;
-use lakescope::cost::PriceProfile;
 use lakescope::error::ErrorReport;
-use lakescope::findings::Rules;
 use lakescope::overview::{Mover, Overview, OverviewOptions, SchemaBytes};
 use lakescope::store::Store;
 use tauri::State;
 
 use crate::commands::{engine, report};
+use crate::settings::rules_and_profile;
 use crate::AppState;
 
 type Reply<T> = Result<T, ErrorReport>;
 
-/// Every table read now, priced with the default profile, findings under the default rules — the same
-/// as `lakescope overview --json` with no options.
+/// Every table read now, priced with the profile chosen in Settings, findings under the rules saved
+/// there — the same as `lakescope overview --json --profile P --rules R --active-users U` with those files.
 #[tauri::command]
 pub async fn overview(state: State<'_, AppState>) -> Reply<Overview> {
-    let profile = PriceProfile::resolve(None).map_err(report)?;
-    Ok(engine(&state).await?.overview(&Rules::default(), &profile, &OverviewOptions::default()).await)
+    let (rules, profile) = rules_and_profile().map_err(report)?;
+    Ok(engine(&state).await?.overview(&rules, &profile, &OverviewOptions::default()).await)
 }
 
-/// The overview of the store's latest finished collection (`lakescope overview --from-store --json`), or
+/// The overview of the store's latest finished collection (`lakescope overview --from-store --json`, with
+/// Settings' profile and rules), or
 /// `None` when the app's store (`LAKESCOPE_STORE`, else the default one) does not exist or holds none —
 /// then the page reads every table live. Never creates a store.
 #[tauri::command]
@@ -37,8 +37,14 @@ pub async fn overview_from_store() -> Reply<Option<Overview>> {
         return Ok(None);
     }
     let store = Store::open(target.as_deref()).await.map_err(report)?;
-    let profile = PriceProfile::resolve(None).map_err(report)?;
-    let o = lakescope::overview::overview_from_store(&store, &Rules::default(), &profile, &OverviewOptions::default()).await;
+    let (rules, profile) = match rules_and_profile() {
+        Ok(rp) => rp,
+        Err(e) => {
+            store.close().await;
+            return Err(report(e));
+        }
+    };
+    let o = lakescope::overview::overview_from_store(&store, &rules, &profile, &OverviewOptions::default()).await;
     store.close().await;
     match o {
         Ok(o) => Ok(Some(o)),

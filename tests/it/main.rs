@@ -31,6 +31,7 @@ mod orphans_small_files;
 mod parquet_truth;
 mod s3;
 mod secrets;
+mod settings;
 mod spark;
 mod storage_browse;
 mod tablepage;

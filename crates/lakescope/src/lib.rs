@@ -21,6 +21,7 @@ pub mod naming;
 pub mod model;
 pub mod overview;
 pub mod sample;
+pub mod settings;
 pub mod size;
 pub mod snippet;
 pub mod sources;

@@ -11,6 +11,9 @@ import type { ClassMembership } from "../bindings/ClassMembership";
 import type { ClassReport } from "../bindings/ClassReport";
 import type { Classroom } from "../bindings/Classroom";
 import type { ConnectionCheck } from "../bindings/ConnectionCheck";
+import type { CostSettings } from "../bindings/CostSettings";
+import type { PriceProfile } from "../bindings/PriceProfile";
+import type { Rules } from "../bindings/Rules";
 import type { DemoInfo } from "../bindings/DemoInfo";
 import type { Field } from "../bindings/Field";
 import type { SourceCredentials } from "../bindings/SourceCredentials";
@@ -126,6 +129,13 @@ export const api = {
   collectNow: () => call<CollectReport>("collect_now"),
   collectCancel: () => call<boolean>("collect_cancel"),
   collectScheduleSave: (schedule: CollectSchedule) => call<CollectStatus>("collect_schedule_save", { schedule }),
+  // Settings' costs and findings (src-tauri/src/settings.rs): each answers with the settings after it.
+  costSettings: () => call<CostSettings>("cost_settings"),
+  priceProfileChoose: (id: string) => call<CostSettings>("price_profile_choose", { id }),
+  priceProfileSave: (profile: PriceProfile) => call<CostSettings>("price_profile_save", { profile }),
+  priceProfileDelete: (name: string) => call<CostSettings>("price_profile_delete", { name }),
+  /** `activeUsers`: the list as typed, null for no list. */
+  findingsRulesSave: (rules: Rules, activeUsers: string | null) => call<CostSettings>("findings_rules_save", { rules, activeUsers }),
 };
 
 /** A data: URL for an engine-drawn SVG: shown through <img>, so nothing in it can run (CSP img-src data:). */

@@ -136,22 +136,32 @@ impl PriceProfile {
     /// A profile by file path (anything ending in `.toml` or containing a `/`), else by name: the user's
     /// `prices/NAME.toml`, else a built-in one. `None` is [`DEFAULT_PROFILE`].
     pub fn resolve(name_or_file: Option<&str>) -> Result<PriceProfile> {
+        Self::resolve_in(&user_profiles_dir(), name_or_file)
+    }
+
+    /// [`Self::resolve`] with the user's profiles in `user_dir` instead of [`user_profiles_dir`].
+    pub fn resolve_in(user_dir: &Path, name_or_file: Option<&str>) -> Result<PriceProfile> {
         let wanted = name_or_file.unwrap_or(DEFAULT_PROFILE);
         if wanted.ends_with(".toml") || wanted.contains('/') || wanted.contains('\\') {
             return Self::load_file(Path::new(wanted));
         }
-        let user = user_profiles_dir().join(format!("{wanted}.toml"));
+        let user = user_dir.join(format!("{wanted}.toml"));
         if user.is_file() {
             return Self::load_file(&user);
         }
-        match BUILT_IN.iter().find(|(n, _)| *n == wanted) {
-            Some((n, text)) => Self::parse(text, &format!("built-in {n}")),
+        match Self::built_in_text(wanted) {
+            Some(text) => Self::parse(text, &format!("built-in {wanted}")),
             None => Err(Error::not_found(format!(
                 "no price profile {wanted:?}: not a file, not in {}, and not built in ({})",
-                user_profiles_dir().display(),
+                user_dir.display(),
                 BUILT_IN.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
             ))),
         }
+    }
+
+    /// The TOML of the built-in profile `name`, if there is one.
+    pub fn built_in_text(name: &str) -> Option<&'static str> {
+        BUILT_IN.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
     }
 
     /// Every built-in profile.

@@ -92,9 +92,27 @@ impl Rules {
             )));
         }
         for (name, s) in &r.schemas {
+            if name.trim().is_empty() || name.trim() != name {
+                return Err(Error::invalid(format!("findings rules {origin}: schema name {name:?} must not be empty or start or end with spaces")));
+            }
             check(&format!("schemas.{name}.retention_days"), s.retention_days)?;
         }
         Ok(r)
+    }
+
+    /// The rules as a TOML file `lakescope findings --rules FILE` reads back to the same rules (the
+    /// active users are not part of it: they are a file of their own, `--active-users`). Refused, with
+    /// the key named, when [`Self::parse`] would refuse the result.
+    pub fn to_toml(&self, origin: &str) -> Result<String> {
+        let mut text = String::from("# Findings rules (`lakescope findings --rules FILE` reads this file).\n");
+        let mut plain = self.clone();
+        plain.active_users = None;
+        text += &toml::to_string_pretty(&plain).map_err(|e| Error::invalid(format!("findings rules {origin}: {e}")))?;
+        let back = Self::parse(&text, origin)?;
+        if back != plain {
+            return Err(Error::internal(format!("findings rules {origin}: the TOML written does not read back the same")));
+        }
+        Ok(text)
     }
 
     pub fn load(path: &Path) -> Result<Rules> {
