@@ -2,8 +2,10 @@
 // is compared with the engine's own commands for the same as-of (the page states it): totals with the
 // sum over `lakescope cost --json` of each table, each finding's kind, table, bytes, $ and commands with
 // `lakescope findings --json`, each mover's growth with the table's `lakescope history --json`. Then a
-// command is copied, the dark theme redraws the chart, and a finding opens its table page. Last, the
-// app's collections (schedule, Collect now, Cancel) into the scenario's own store (collect.mjs).
+// command is copied, the dark theme redraws the chart, and a finding opens its table page. Then another
+// built-in price profile is chosen in Settings and the Overview's dollars are `lakescope overview
+// --profile` ones. Last, the app's collections (schedule, Collect now, Cancel) into the scenario's own
+// store (collect.mjs).
 
 import { rmSync } from "node:fs";
 import path from "node:path";
@@ -158,7 +160,52 @@ export async function scenarioOverview() {
     assertEq(reclaim, String(top.bytes + orphanBytes), `${top.table}: reclaimable bytes on its Storage tab = its VACUUM/expire + orphan findings`);
     await shot(wd, scenario, "finding-table");
     console.log(`  ok ${top.table} opened from its finding; Storage shows its ${top.bytes} + ${orphanBytes} orphan reclaimable bytes`);
+    await checkProfileChoice(wd, scenario, sources, shown.usd);
     await checkCollections(wd, scenario, sources, store);
     await checkCsp(wd, scenario);
   });
+}
+
+/** Settings' costs and findings: choose another built-in profile; the Overview says it is priced with it
+ * and its total is what `lakescope overview --profile <it> --json` says. A copy's form refuses a
+ * negative price next to the field. Then the default profile again, which the collections compare with. */
+async function checkProfileChoice(wd, scenario, sources, defaultUsd) {
+  const other = "onprem-hdfs";
+  const choose = async (id) => {
+    await wd.click('[data-testid="rail-settings"]');
+    await wd.waitFor('[data-testid="cost-settings"][data-state="ready"]', 20000);
+    await wd.exec(
+      `const s = document.querySelector('[data-testid="profile-select"]'); s.focus(); s.value = arguments[0];
+       s.dispatchEvent(new Event('change', { bubbles: true }));`,
+      id,
+    );
+    await wd.waitFor(`[data-testid="profile-settings"][data-active="${id}"]`, 10000);
+  };
+  await choose(other);
+  const empty = await wd.exec(`return document.querySelector('[data-testid="profile-settings"] [data-testid="empty-state"]')?.textContent ?? '';`);
+  assert(/No profiles of your own yet/.test(empty), `the empty state for no user profiles: ${empty}`);
+  await wd.click(`[data-testid="profile-row"][data-id="${other}"] [data-testid="profile-copy"]`);
+  await wd.waitFor('[data-testid="profile-form"]');
+  assertEq(await wd.exec(`return document.activeElement.dataset.testid;`), "pf-name", "the copy's form takes the keyboard at its name");
+  await wd.exec(
+    `const i = document.querySelector('[data-testid="pf-usd_per_month"]'); i.value = '-1'; i.dispatchEvent(new Event('input', { bubbles: true }));`,
+  );
+  const fieldError = await wd.until(`return document.querySelector('[data-testid="pf-usd_per_month-error"]').textContent.trim();`, "the price's error");
+  assertEq(fieldError, "A price cannot be negative.", "a negative price is refused next to its field");
+  await wd.exec(`document.getElementById('settings-costs').scrollIntoView();`);
+  await shot(wd, scenario, "settings-costs");
+  await wd.click('[data-testid="pf-cancel"]');
+  await wd.exec(`document.querySelector('[data-testid="rules-form"]').scrollIntoView();`);
+  await shot(wd, scenario, "settings-rules");
+
+  await wd.click('[data-testid="rail-overview"]');
+  await wd.waitFor('[data-testid="overview-page"][data-state="ready"]', 120000);
+  const got = await wd.exec(`const q = (id) => document.querySelector('[data-testid="' + id + '"]');
+    return { profile: q('ov-profile').textContent, usd: +q('ov-total-usd').dataset.exact, asOf: +q('overview-page').dataset.asOf };`);
+  const cli = cliJson(["--sources", sources, "--as-of", new Date(got.asOf).toISOString(), "overview", "--profile", other]);
+  assertEq(got.profile, other, "the Overview is priced with the chosen profile");
+  assert(close(got.usd, cli.usd_per_month), `total $/month with ${other}: the app shows ${got.usd}, \`overview --profile ${other}\` ${cli.usd_per_month}`);
+  assert(!close(got.usd, defaultUsd), `the total changed with the profile (${defaultUsd} before)`);
+  console.log(`  ok Settings chose ${other}: the Overview shows $${got.usd}/month, as \`lakescope overview --profile ${other}\` does`);
+  await choose("aws-s3-standard");
 }
