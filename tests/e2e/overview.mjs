@@ -11,6 +11,7 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { HOUR_MS, checkCollections } from "./collect.mjs";
 import { ANCHOR, OUT, ROOT, assert, assertEq, cliJson, launch, shot, withApp } from "./harness.mjs";
+import { KEY } from "./webdriver.mjs";
 import { checkCsp, setTheme } from "./checks.mjs";
 
 const DAY_MS = 86_400_000;
@@ -194,7 +195,20 @@ async function checkProfileChoice(wd, scenario, sources, defaultUsd) {
   assertEq(fieldError, "A price cannot be negative.", "a negative price is refused next to its field");
   await wd.exec(`document.getElementById('settings-costs').scrollIntoView();`);
   await shot(wd, scenario, "settings-costs");
-  await wd.click('[data-testid="pf-cancel"]');
+  // Fixed, saved (Enter submits), read back by the CLI from the file, then deleted.
+  await wd.click('[data-testid="pf-usd_per_month"]');
+  await wd.keys(KEY.control, "a");
+  await wd.type('[data-testid="pf-usd_per_month"]', "5");
+  await wd.keys(KEY.enter);
+  await wd.waitFor('[data-testid="profile-row"][data-id="onprem-hdfs-copy"][data-origin="user"]', 10000);
+  const file = path.join(OUT, `scratch-home-${scenario}`, "config/lakescope/prices/onprem-hdfs-copy.toml");
+  const read = cliJson(["--sources", sources, "cost", "delta.fact.fact_payments", "--profile", file]).profile;
+  assertEq(read, { ...cliJson(["--sources", sources, "cost", "delta.fact.fact_payments", "--profile", other]).profile,
+    name: "onprem-hdfs-copy", storage: { usd_per_month: 5, per: "TB", replication: 3 } }, "the saved profile as `--profile FILE` reads it");
+  await wd.click('[data-testid="profile-row"][data-id="onprem-hdfs-copy"] [data-testid="profile-delete"]');
+  await wd.click('[data-testid="profile-row"][data-id="onprem-hdfs-copy"] [data-testid="profile-delete"]');
+  await wd.until(`return !document.querySelector('[data-testid="profile-row"][data-id="onprem-hdfs-copy"]') && !!document.querySelector('[data-testid="profile-settings"] [data-testid="empty-state"]');`, "the deleted profile gone");
+  console.log("  ok a copy of onprem-hdfs saved from the form reads back from its file with `--profile`, then deleted");
   await wd.exec(`document.querySelector('[data-testid="rules-form"]').scrollIntoView();`);
   await shot(wd, scenario, "settings-rules");
 
