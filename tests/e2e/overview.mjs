@@ -7,7 +7,7 @@
 // --profile` ones. Last, the app's collections (schedule, Collect now, Cancel) into the scenario's own
 // store (collect.mjs).
 
-import { rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { HOUR_MS, checkCollections } from "./collect.mjs";
 import { ANCHOR, OUT, ROOT, assert, assertEq, cliJson, launch, shot, withApp } from "./harness.mjs";
@@ -209,8 +209,35 @@ async function checkProfileChoice(wd, scenario, sources, defaultUsd) {
   await wd.click('[data-testid="profile-row"][data-id="onprem-hdfs-copy"] [data-testid="profile-delete"]');
   await wd.until(`return !document.querySelector('[data-testid="profile-row"][data-id="onprem-hdfs-copy"]') && !!document.querySelector('[data-testid="profile-settings"] [data-testid="empty-state"]');`, "the deleted profile gone");
   console.log("  ok a copy of onprem-hdfs saved from the form reads back from its file with `--profile`, then deleted");
+  // Rules: a schema row and an active-users list saved as the files `--rules` / `--active-users` read;
+  // then back to the defaults (the collections below compare with the CLI's default rules).
+  const config = path.join(OUT, `scratch-home-${scenario}`, "config/lakescope");
+  const saveRules = async () => {
+    // Saving clears the status first, so a "Saved" read after the click is this save's.
+    await wd.click('[data-testid="rules-save"]');
+    return wd.until(`return document.querySelector('[data-testid="rules-status"]').textContent.startsWith('Saved') || document.querySelector('[data-testid="rules-error"]')?.textContent;`, "the rules saved");
+  };
+  await wd.click('[data-testid="rule-add"]');
+  await wd.waitFor('[data-testid="rule-schema"]');
+  await wd.type('[data-testid="rule-schema"]', "ods");
+  await wd.click('[data-testid="rule-days"]');
+  await wd.keys(KEY.control, "a");
+  await wd.type('[data-testid="rule-days"]', "365");
+  await wd.click('[data-testid="rule-use-users"]');
+  await wd.waitFor('[data-testid="rule-users"]');
+  // WebKitWebDriver types no newline into a textarea: the list is pasted as a whole.
+  await wd.exec(`const t = document.querySelector('[data-testid="rule-users"]'); t.value = arguments[0]; t.dispatchEvent(new Event('input', { bubbles: true }));`, "user\nalice");
   await wd.exec(`document.querySelector('[data-testid="rules-form"]').scrollIntoView();`);
   await shot(wd, scenario, "settings-rules");
+  assertEq(await saveRules(), true, "saving the rules");
+  const rulesToml = readFileSync(path.join(config, "findings_rules.toml"), "utf8");
+  assert(/\[schemas\.ods\]\s*retention_days = 365/.test(rulesToml), `the rules file holds the schema row: ${rulesToml}`);
+  assertEq(readFileSync(path.join(config, "active_users.txt"), "utf8"), "user\nalice\n", "the active users file");
+  await wd.click('[data-testid="rule-remove"]');
+  await wd.click('[data-testid="rule-use-users"]');
+  assertEq(await saveRules(), true, "saving the default rules again");
+  assert(!existsSync(path.join(config, "active_users.txt")), "no list, no active users file");
+  console.log("  ok rules saved from the form: a per-schema retention and an active-users list in the files the CLI reads");
 
   await wd.click('[data-testid="rail-overview"]');
   await wd.waitFor('[data-testid="overview-page"][data-state="ready"]', 120000);
