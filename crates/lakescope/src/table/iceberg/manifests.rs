@@ -83,6 +83,54 @@ pub(super) fn parse_list(bytes: &[u8], path: &str, version: FormatVersion) -> Re
     Ok(list.consume_entries().into_iter().collect())
 }
 
+/// A manifest as a manifest list names it: all that reading the manifest needs.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Listed {
+    /// The snapshot that added the manifest; v2 entries without a snapshot id of their own inherit it.
+    pub added_snapshot_id: i64,
+}
+
+/// One manifest list entry, only the fields we use: serde skips the rest (partition summaries with their
+/// bounds, counts) without building them. The path borrows from the file when its blocks are stored
+/// uncompressed.
+#[derive(serde::Deserialize)]
+struct ListEntry<'a> {
+    #[serde(borrow)]
+    manifest_path: std::borrow::Cow<'a, str>,
+    /// Required from format v2 on; a v1 list may leave it out (v1 entries carry their own ids).
+    added_snapshot_id: Option<i64>,
+}
+
+/// The manifests a list names, in order, as (path, [`Listed`]). serde_avro_fast reads the few fields we
+/// need; anything it cannot read (a codec not enabled here, a schema it refuses, broken bytes) goes
+/// through the iceberg crate's reader instead, which then decides: the same answer, or its error.
+pub(super) fn parse_listed(bytes: &[u8], path: &str, version: FormatVersion) -> Result<Vec<(String, Listed)>> {
+    match parse_listed_fast(bytes, version) {
+        Some(entries) => Ok(entries),
+        None => Ok(parse_list(bytes, path, version)?
+            .into_iter()
+            .map(|f| (f.manifest_path, Listed { added_snapshot_id: f.added_snapshot_id }))
+            .collect()),
+    }
+}
+
+/// serde_avro_fast's reading of a list, or `None` when it cannot read it.
+fn parse_listed_fast(bytes: &[u8], version: FormatVersion) -> Option<Vec<(String, Listed)>> {
+    let mut reader = serde_avro_fast::object_container_file_encoding::Reader::from_slice(bytes).ok()?;
+    reader
+        .deserialize_borrowed::<ListEntry<'_>>()
+        .map(|e| {
+            let e = e.ok()?;
+            let added_snapshot_id = match (e.added_snapshot_id, version) {
+                (Some(id), _) => id,
+                (None, FormatVersion::V1) => 0,
+                (None, _) => return None,
+            };
+            Some((e.manifest_path.into_owned(), Listed { added_snapshot_id }))
+        })
+        .collect()
+}
+
 /// The manifest lists of many snapshots, reduced to what they reference: manifest paths (shared, so
 /// a manifest carried through hundreds of snapshots costs one string) and each distinct manifest once.
 #[derive(Default)]
@@ -90,26 +138,39 @@ pub(super) struct Lists {
     /// Per snapshot: its manifests, or why its list could not be read.
     pub by_snapshot: HashMap<i64, Result<Vec<Arc<str>>>>,
     /// Every distinct manifest any list names.
-    pub manifests: HashMap<Arc<str>, ManifestFile>,
+    pub manifests: HashMap<Arc<str>, Listed>,
 }
 
 /// Read the manifest lists of `snapshots` (id, list path), concurrently, folding each into [`Lists`]
-/// as it arrives. A missing or broken list is an error for that snapshot only.
+/// as it arrives. A missing or broken list is an error for that snapshot only. Lists are parsed on the
+/// blocking pool, so a table with a thousand lists uses every core.
 pub(super) async fn read_lists(root: &Location, snapshots: Vec<(i64, String)>, version: FormatVersion) -> Lists {
     let mut out = Lists::default();
-    let mut stream = futures::stream::iter(snapshots.into_iter().map(|(id, path)| async move {
-        (id, read_list(root, &path, version).await)
-    }))
-    .buffer_unordered(CONCURRENCY);
+    let reads: Vec<_> = snapshots
+        .into_iter()
+        .map(|(id, path)| async move {
+            let parsed = match root.resolve_absolute(&path) {
+                Ok(loc) => match loc.read("").await {
+                    Ok(bytes) => tokio::task::spawn_blocking(move || parse_listed(&bytes, &path, version))
+                        .await
+                        .unwrap_or_else(|e| Err(Error::internal(format!("reading a manifest list: {e}")))),
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(e),
+            };
+            (id, parsed)
+        })
+        .collect();
+    let mut stream = futures::stream::iter(reads).buffer_unordered(CONCURRENCY);
     while let Some((id, list)) = stream.next().await {
         let paths = list.map(|files| {
             files
                 .into_iter()
-                .map(|f| match out.manifests.get_key_value(f.manifest_path.as_str()) {
+                .map(|(path, listed)| match out.manifests.get_key_value(path.as_str()) {
                     Some((k, _)) => k.clone(),
                     None => {
-                        let k: Arc<str> = Arc::from(f.manifest_path.as_str());
-                        out.manifests.insert(k.clone(), f);
+                        let k: Arc<str> = Arc::from(path);
+                        out.manifests.insert(k.clone(), listed);
                         k
                     }
                 })
@@ -123,20 +184,20 @@ pub(super) async fn read_lists(root: &Location, snapshots: Vec<(i64, String)>, v
 /// Read and reduce each manifest once. `snapshot_ms` dates the snapshots that added files.
 pub(super) async fn read_manifests<'a>(
     root: &Location,
-    manifests: impl Iterator<Item = (&'a Arc<str>, &'a ManifestFile)>,
+    manifests: impl Iterator<Item = (&'a Arc<str>, &'a Listed)>,
     snapshot_ms: &HashMap<i64, i64>,
 ) -> HashMap<Arc<str>, Result<Arc<ManifestSummary>>> {
     // The (unpolled) futures are collected first: a closure inside the stream's type makes rustc fail
     // to prove the future `Send` (rust-lang/rust#102211), which the desktop app needs.
     let reads: Vec<_> = manifests
-        .map(|(path, m)| async move { (path.clone(), read_manifest(root, m, snapshot_ms).await.map(Arc::new)) })
+        .map(|(path, m)| async move { (path.clone(), read_manifest(root, path, m, snapshot_ms).await.map(Arc::new)) })
         .collect();
     futures::stream::iter(reads).buffer_unordered(CONCURRENCY).collect().await
 }
 
-async fn read_manifest(root: &Location, m: &ManifestFile, snapshot_ms: &HashMap<i64, i64>) -> Result<ManifestSummary> {
-    let bytes = root.resolve_absolute(&m.manifest_path)?.read("").await?;
-    summarize(&m.manifest_path, &bytes, m.added_snapshot_id, snapshot_ms)
+async fn read_manifest(root: &Location, path: &str, m: &Listed, snapshot_ms: &HashMap<i64, i64>) -> Result<ManifestSummary> {
+    let bytes = root.resolve_absolute(path)?.read("").await?;
+    summarize(path, &bytes, m.added_snapshot_id, snapshot_ms)
 }
 
 /// Reduce the bytes of one manifest; `path` names it in errors, `added_snapshot_id` is the snapshot its
@@ -246,6 +307,92 @@ pub(super) fn type_name(t: &Type) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use iceberg::io::FileIO;
+    use iceberg::spec::{ManifestContentType, ManifestListWriter};
+
+    /// A manifest list as the iceberg crate's own writer writes it (v1 or v2), with `n` manifests.
+    async fn written_list(dir: &std::path::Path, version: FormatVersion, n: i64) -> Vec<u8> {
+        let path = dir.join(format!("snap-{version}.avro"));
+        let io = FileIO::new_with_fs();
+        let out = io.new_output(path.to_str().unwrap()).unwrap().writer().await.unwrap();
+        let mut w = match version {
+            FormatVersion::V1 => ManifestListWriter::v1(out, 99, Some(98)),
+            _ => ManifestListWriter::v2(out, 99, Some(98), 7),
+        };
+        w.add_manifests((0..n).map(|i| ManifestFile {
+            manifest_path: format!("s3://bucket/t/metadata/m{i}-\u{e9}.avro"),
+            manifest_length: 1000 + i,
+            partition_spec_id: 0,
+            content: if i % 3 == 2 && version != FormatVersion::V1 { ManifestContentType::Deletes } else { ManifestContentType::Data },
+            sequence_number: 7,
+            min_sequence_number: 1,
+            added_snapshot_id: 90 + i % 5,
+            added_files_count: Some(3),
+            existing_files_count: Some(0),
+            deleted_files_count: Some(1),
+            added_rows_count: Some(30),
+            existing_rows_count: Some(0),
+            deleted_rows_count: Some(10),
+            partitions: None,
+            key_metadata: None,
+            first_row_id: None,
+        }))
+        .unwrap();
+        w.close().await.unwrap();
+        std::fs::read(&path).unwrap()
+    }
+
+    /// The same records, rewritten by apache-avro with another codec.
+    fn recoded(bytes: &[u8], codec: apache_avro::Codec) -> Vec<u8> {
+        let reader = apache_avro::Reader::new(bytes).unwrap();
+        let schema = reader.writer_schema().clone();
+        let mut w = apache_avro::Writer::with_codec(&schema, Vec::new(), codec);
+        for v in reader {
+            w.append(v.unwrap()).unwrap();
+        }
+        w.into_inner().unwrap()
+    }
+
+    fn as_listed(bytes: &[u8], version: FormatVersion) -> Vec<(String, i64)> {
+        parse_list(bytes, "snap.avro", version).unwrap().into_iter().map(|f| (f.manifest_path, f.added_snapshot_id)).collect()
+    }
+
+    #[tokio::test]
+    async fn fast_list_reading_equals_the_iceberg_crates_in_every_codec() {
+        let dir = tempfile::tempdir().unwrap();
+        for version in [FormatVersion::V1, FormatVersion::V2] {
+            let plain = written_list(dir.path(), version, 40).await;
+            let expected = as_listed(&plain, version);
+            assert_eq!(expected.len(), 40);
+            // zstd is not enabled for serde_avro_fast: that list takes the iceberg crate's path.
+            for (codec, bytes) in [
+                ("null", plain.clone()),
+                ("deflate", recoded(&plain, apache_avro::Codec::Deflate(Default::default()))),
+                ("snappy", recoded(&plain, apache_avro::Codec::Snappy)),
+                ("zstd", recoded(&plain, apache_avro::Codec::Zstandard(Default::default()))),
+            ] {
+                let got: Vec<(String, i64)> = parse_listed(&bytes, "snap.avro", version)
+                    .unwrap()
+                    .into_iter()
+                    .map(|(p, l)| (p, l.added_snapshot_id))
+                    .collect();
+                assert_eq!(got, expected, "{version} {codec}");
+                // The fast reader itself reads every codec it has; zstd goes the other way.
+                assert_eq!(parse_listed_fast(&bytes, version).is_some(), codec != "zstd", "{version} {codec}");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_broken_list_is_the_iceberg_crates_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = written_list(dir.path(), FormatVersion::V2, 5).await;
+        for broken in [&plain[..plain.len() / 2], &b"Obj\x01 not avro"[..], &b"{}"[..]] {
+            let e = parse_listed(broken, "snap-x.avro", FormatVersion::V2).unwrap_err();
+            assert_eq!(e.kind, crate::ErrorKind::Corrupt, "{}", e.message);
+            assert!(e.message.contains("snap-x.avro is not a readable manifest list"), "{}", e.message);
+        }
+    }
 
     #[test]
     fn partition_values_render_like_iceberg_paths() {
