@@ -11,6 +11,7 @@ use iceberg::spec::{
     PrimitiveType, Type,
 };
 
+use super::fast_avro;
 use crate::error::{Error, Result};
 use crate::storage::Location;
 
@@ -39,7 +40,7 @@ impl Counts {
 }
 
 /// What one snapshot did inside one manifest (entries whose snapshot id is that snapshot's).
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Changes {
     pub added: Counts,
     pub removed: Counts,
@@ -48,7 +49,7 @@ pub(super) struct Changes {
 /// Partition tuple: (partition field name, value as text) in spec order.
 pub(super) type PartitionKey = Vec<(String, Option<String>)>;
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(super) struct PartitionAgg {
     pub data: Counts,
     /// Snapshots that added the partition's live files (their time is the partition's last change).
@@ -56,7 +57,7 @@ pub(super) struct PartitionAgg {
 }
 
 /// One manifest, reduced.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub(super) struct ManifestSummary {
     /// Paths (as written) of live files: ADDED or EXISTING entries, data and delete files.
     pub live_paths: Vec<String>,
@@ -90,45 +91,17 @@ pub(super) struct Listed {
     pub added_snapshot_id: i64,
 }
 
-/// One manifest list entry, only the fields we use: serde skips the rest (partition summaries with their
-/// bounds, counts) without building them. The path borrows from the file when its blocks are stored
-/// uncompressed.
-#[derive(serde::Deserialize)]
-struct ListEntry<'a> {
-    #[serde(borrow)]
-    manifest_path: std::borrow::Cow<'a, str>,
-    /// Required from format v2 on; a v1 list may leave it out (v1 entries carry their own ids).
-    added_snapshot_id: Option<i64>,
-}
-
 /// The manifests a list names, in order, as (path, [`Listed`]). serde_avro_fast reads the few fields we
 /// need; anything it cannot read (a codec not enabled here, a schema it refuses, broken bytes) goes
 /// through the iceberg crate's reader instead, which then decides: the same answer, or its error.
 pub(super) fn parse_listed(bytes: &[u8], path: &str, version: FormatVersion) -> Result<Vec<(String, Listed)>> {
-    match parse_listed_fast(bytes, version) {
+    match fast_avro::list(bytes, version) {
         Some(entries) => Ok(entries),
         None => Ok(parse_list(bytes, path, version)?
             .into_iter()
             .map(|f| (f.manifest_path, Listed { added_snapshot_id: f.added_snapshot_id }))
             .collect()),
     }
-}
-
-/// serde_avro_fast's reading of a list, or `None` when it cannot read it.
-fn parse_listed_fast(bytes: &[u8], version: FormatVersion) -> Option<Vec<(String, Listed)>> {
-    let mut reader = serde_avro_fast::object_container_file_encoding::Reader::from_slice(bytes).ok()?;
-    reader
-        .deserialize_borrowed::<ListEntry<'_>>()
-        .map(|e| {
-            let e = e.ok()?;
-            let added_snapshot_id = match (e.added_snapshot_id, version) {
-                (Some(id), _) => id,
-                (None, FormatVersion::V1) => 0,
-                (None, _) => return None,
-            };
-            Some((e.manifest_path.into_owned(), Listed { added_snapshot_id }))
-        })
-        .collect()
 }
 
 /// The manifest lists of many snapshots, reduced to what they reference: manifest paths (shared, so
@@ -200,9 +173,34 @@ async fn read_manifest(root: &Location, path: &str, m: &Listed, snapshot_ms: &Ha
     summarize(path, &bytes, m.added_snapshot_id, snapshot_ms)
 }
 
+/// One manifest entry, as much of it as a [`ManifestSummary`] needs; both readers produce these.
+#[derive(Debug, PartialEq)]
+pub(super) struct Row {
+    /// The entry's own snapshot id, or (v2 entries without one) the one its list says added the manifest.
+    pub snapshot_id: i64,
+    pub status: ManifestStatus,
+    /// A data file (not a delete file).
+    pub is_data: bool,
+    pub records: u64,
+    pub bytes: u64,
+    pub path: String,
+    /// Partition values rendered as in partition paths, in spec order.
+    pub partition: Vec<Option<String>>,
+}
+
 /// Reduce the bytes of one manifest; `path` names it in errors, `added_snapshot_id` is the snapshot its
-/// list says added it (inherited by v2 entries that leave theirs out).
+/// list says added it (inherited by v2 entries that leave theirs out). The fast reader first; the
+/// iceberg crate's for what it cannot vouch for ([`fast_avro`]).
 pub(super) fn summarize(path: &str, bytes: &[u8], added_snapshot_id: i64, snapshot_ms: &HashMap<i64, i64>) -> Result<ManifestSummary> {
+    let (names, rows) = match fast_avro::manifest(bytes, added_snapshot_id) {
+        Some(read) => read,
+        None => rows(path, bytes, added_snapshot_id)?,
+    };
+    Ok(fold(&names, rows, snapshot_ms))
+}
+
+/// The iceberg crate's reading of a manifest: partition field names in spec order, and its entries.
+pub(super) fn rows(path: &str, bytes: &[u8], added_snapshot_id: i64) -> Result<(Vec<String>, Vec<Row>)> {
     let manifest = Manifest::parse_avro(bytes)
         .map_err(|e| Error::corrupt(format!("{path} is not a readable manifest: {e}")).with_source(e))?;
     let (entries, meta) = manifest.into_parts();
@@ -212,48 +210,60 @@ pub(super) fn summarize(path: &str, bytes: &[u8], added_snapshot_id: i64, snapsh
         .map_err(|e| Error::corrupt(format!("{path}: partition spec does not fit its schema: {e}")).with_source(e))?;
     let field_types: Vec<Option<PrimitiveType>> =
         ptype.fields().iter().map(|f| f.field_type.as_primitive_type().cloned()).collect();
+    let rows = entries
+        .iter()
+        .map(|e| {
+            let f = e.data_file();
+            let partition = (0..spec.fields().len())
+                .map(|i| {
+                    f.partition().fields().get(i).and_then(|v| v.as_ref()).map(|lit| match (lit.as_primitive_literal(), field_types.get(i)) {
+                        (Some(p), Some(Some(t))) => render(t, &p),
+                        _ => format!("{lit:?}"),
+                    })
+                })
+                .collect();
+            Row {
+                // v2 entries may leave the snapshot id to be inherited from the manifest list.
+                snapshot_id: e.snapshot_id().unwrap_or(added_snapshot_id),
+                status: e.status(),
+                is_data: f.content_type() == DataContentType::Data,
+                records: f.record_count(),
+                bytes: f.file_size_in_bytes(),
+                path: f.file_path().to_string(),
+                partition,
+            }
+        })
+        .collect();
+    Ok((spec.fields().iter().map(|f| f.name.clone()).collect(), rows))
+}
 
+/// Sum a manifest's entries into its summary.
+pub(super) fn fold(names: &[String], rows: Vec<Row>, snapshot_ms: &HashMap<i64, i64>) -> ManifestSummary {
     let mut out = ManifestSummary::default();
-    for e in &entries {
-        let f = e.data_file();
-        // v2 entries may leave the snapshot id to be inherited from the manifest list.
-        let snapshot_id = e.snapshot_id().unwrap_or(added_snapshot_id);
-        let is_data = f.content_type() == DataContentType::Data;
-        let (records, bytes) = (f.record_count(), f.file_size_in_bytes());
-        let ch = out.changes.entry(snapshot_id).or_default();
-        match e.status() {
-            ManifestStatus::Added => ch.added.add(if is_data { records } else { 0 }, bytes),
-            ManifestStatus::Deleted => ch.removed.add(if is_data { records } else { 0 }, bytes),
+    for r in rows {
+        let ch = out.changes.entry(r.snapshot_id).or_default();
+        match r.status {
+            ManifestStatus::Added => ch.added.add(if r.is_data { r.records } else { 0 }, r.bytes),
+            ManifestStatus::Deleted => ch.removed.add(if r.is_data { r.records } else { 0 }, r.bytes),
             ManifestStatus::Existing => {}
         }
-        if e.status() == ManifestStatus::Deleted {
+        if r.status == ManifestStatus::Deleted {
             continue;
         }
-        out.live_paths.push(f.file_path().to_string());
-        if !is_data {
-            out.deletes.add(records, bytes);
+        out.live_paths.push(r.path);
+        if !r.is_data {
+            out.deletes.add(r.records, r.bytes);
             continue;
         }
-        out.data.add(records, bytes);
-        let key: PartitionKey = spec
-            .fields()
-            .iter()
-            .enumerate()
-            .map(|(i, pf)| {
-                let value = f.partition().fields().get(i).and_then(|v| v.as_ref()).map(|lit| match (lit.as_primitive_literal(), field_types.get(i)) {
-                    (Some(p), Some(Some(t))) => render(t, &p),
-                    _ => format!("{lit:?}"),
-                });
-                (pf.name.clone(), value)
-            })
-            .collect();
+        out.data.add(r.records, r.bytes);
+        let key: PartitionKey = names.iter().cloned().zip(r.partition).collect();
         let agg = out.partitions.entry(key).or_default();
-        agg.data.add(records, bytes);
-        if let Some(ms) = snapshot_ms.get(&snapshot_id) {
+        agg.data.add(r.records, r.bytes);
+        if let Some(ms) = snapshot_ms.get(&r.snapshot_id) {
             agg.newest_snapshot_ms = agg.newest_snapshot_ms.max(Some(*ms));
         }
     }
-    Ok(out)
+    out
 }
 
 /// A partition value as text, the way Iceberg writes it in partition paths (dates as `YYYY-MM-DD`).
@@ -307,92 +317,6 @@ pub(super) fn type_name(t: &Type) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use iceberg::io::FileIO;
-    use iceberg::spec::{ManifestContentType, ManifestListWriter};
-
-    /// A manifest list as the iceberg crate's own writer writes it (v1 or v2), with `n` manifests.
-    async fn written_list(dir: &std::path::Path, version: FormatVersion, n: i64) -> Vec<u8> {
-        let path = dir.join(format!("snap-{version}.avro"));
-        let io = FileIO::new_with_fs();
-        let out = io.new_output(path.to_str().unwrap()).unwrap().writer().await.unwrap();
-        let mut w = match version {
-            FormatVersion::V1 => ManifestListWriter::v1(out, 99, Some(98)),
-            _ => ManifestListWriter::v2(out, 99, Some(98), 7),
-        };
-        w.add_manifests((0..n).map(|i| ManifestFile {
-            manifest_path: format!("s3://bucket/t/metadata/m{i}-\u{e9}.avro"),
-            manifest_length: 1000 + i,
-            partition_spec_id: 0,
-            content: if i % 3 == 2 && version != FormatVersion::V1 { ManifestContentType::Deletes } else { ManifestContentType::Data },
-            sequence_number: 7,
-            min_sequence_number: 1,
-            added_snapshot_id: 90 + i % 5,
-            added_files_count: Some(3),
-            existing_files_count: Some(0),
-            deleted_files_count: Some(1),
-            added_rows_count: Some(30),
-            existing_rows_count: Some(0),
-            deleted_rows_count: Some(10),
-            partitions: None,
-            key_metadata: None,
-            first_row_id: None,
-        }))
-        .unwrap();
-        w.close().await.unwrap();
-        std::fs::read(&path).unwrap()
-    }
-
-    /// The same records, rewritten by apache-avro with another codec.
-    fn recoded(bytes: &[u8], codec: apache_avro::Codec) -> Vec<u8> {
-        let reader = apache_avro::Reader::new(bytes).unwrap();
-        let schema = reader.writer_schema().clone();
-        let mut w = apache_avro::Writer::with_codec(&schema, Vec::new(), codec);
-        for v in reader {
-            w.append(v.unwrap()).unwrap();
-        }
-        w.into_inner().unwrap()
-    }
-
-    fn as_listed(bytes: &[u8], version: FormatVersion) -> Vec<(String, i64)> {
-        parse_list(bytes, "snap.avro", version).unwrap().into_iter().map(|f| (f.manifest_path, f.added_snapshot_id)).collect()
-    }
-
-    #[tokio::test]
-    async fn fast_list_reading_equals_the_iceberg_crates_in_every_codec() {
-        let dir = tempfile::tempdir().unwrap();
-        for version in [FormatVersion::V1, FormatVersion::V2] {
-            let plain = written_list(dir.path(), version, 40).await;
-            let expected = as_listed(&plain, version);
-            assert_eq!(expected.len(), 40);
-            // zstd is not enabled for serde_avro_fast: that list takes the iceberg crate's path.
-            for (codec, bytes) in [
-                ("null", plain.clone()),
-                ("deflate", recoded(&plain, apache_avro::Codec::Deflate(Default::default()))),
-                ("snappy", recoded(&plain, apache_avro::Codec::Snappy)),
-                ("zstd", recoded(&plain, apache_avro::Codec::Zstandard(Default::default()))),
-            ] {
-                let got: Vec<(String, i64)> = parse_listed(&bytes, "snap.avro", version)
-                    .unwrap()
-                    .into_iter()
-                    .map(|(p, l)| (p, l.added_snapshot_id))
-                    .collect();
-                assert_eq!(got, expected, "{version} {codec}");
-                // The fast reader itself reads every codec it has; zstd goes the other way.
-                assert_eq!(parse_listed_fast(&bytes, version).is_some(), codec != "zstd", "{version} {codec}");
-            }
-        }
-    }
-
-    #[tokio::test]
-    async fn a_broken_list_is_the_iceberg_crates_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let plain = written_list(dir.path(), FormatVersion::V2, 5).await;
-        for broken in [&plain[..plain.len() / 2], &b"Obj\x01 not avro"[..], &b"{}"[..]] {
-            let e = parse_listed(broken, "snap-x.avro", FormatVersion::V2).unwrap_err();
-            assert_eq!(e.kind, crate::ErrorKind::Corrupt, "{}", e.message);
-            assert!(e.message.contains("snap-x.avro is not a readable manifest list"), "{}", e.message);
-        }
-    }
 
     #[test]
     fn partition_values_render_like_iceberg_paths() {
