@@ -3,93 +3,56 @@
 //! statistics and bounds) without building it, where the iceberg crate's readers decode every value into
 //! apache-avro's generic `Value`s first (a thousand lists of a thousand-snapshot table took 20 s that way).
 //!
-//! Each reader answers `None` when it cannot vouch for a file — a codec not enabled here (zstd, bzip2,
+//! Each reader answers `None` when it cannot vouch for a file — a codec it does not take (snappy, bzip2,
 //! xz), a partition type it does not render, anything unexpected — and the caller then takes the iceberg
 //! crate's reader, which decides: the same answer, or its error. Tests hold both readers equal on
 //! files the iceberg crate writes.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
 
 use iceberg::spec::{FormatVersion, ManifestMetadata, ManifestStatus, PrimitiveLiteral, PrimitiveType, Type};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
-use serde_avro_fast::object_container_file_encoding::Reader;
 
+use super::avro_container::Container;
 use super::manifests::{render, Listed, Row};
 
-/// One manifest list entry, only the fields we use. The path borrows from the file when its blocks are
-/// stored uncompressed.
+/// One manifest list entry, only the fields we use.
 #[derive(Deserialize)]
-struct ListEntry<'a> {
-    #[serde(borrow)]
-    manifest_path: Cow<'a, str>,
+struct ListEntry {
+    manifest_path: String,
     /// Required from format v2 on; a v1 list may leave it out (v1 entries carry their own ids).
     added_snapshot_id: Option<i64>,
 }
 
 /// The manifests a list names, in order, or `None` when this reader cannot read it.
 pub(super) fn list(bytes: &[u8], version: FormatVersion) -> Option<Vec<(String, Listed)>> {
-    let mut reader = Reader::from_slice(bytes).ok()?;
-    reader
-        .deserialize_borrowed::<ListEntry<'_>>()
+    Container::open(bytes)?
+        .records::<ListEntry>()?
+        .into_iter()
         .map(|e| {
-            let e = e.ok()?;
             let added_snapshot_id = match (e.added_snapshot_id, version) {
                 (Some(id), _) => id,
                 (None, FormatVersion::V1) => 0,
                 (None, _) => return None,
             };
-            Some((e.manifest_path.into_owned(), Listed { added_snapshot_id }))
+            Some((e.manifest_path, Listed { added_snapshot_id }))
         })
         .collect()
 }
 
-/// A manifest's key-value metadata (schema, partition spec, format version), as the iceberg crate's
-/// [`ManifestMetadata::parse`] takes it.
 #[derive(Deserialize)]
-struct Meta {
-    #[serde(flatten)]
-    entries: HashMap<String, Blob>,
-}
-
-/// An Avro `bytes` value (metadata values are bytes).
-struct Blob(Vec<u8>);
-
-impl<'de> Deserialize<'de> for Blob {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Blob;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("bytes")
-            }
-            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Blob, E> {
-                Ok(Blob(v.to_vec()))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Blob, E> {
-                Ok(Blob(v.as_bytes().to_vec()))
-            }
-        }
-        d.deserialize_bytes(V)
-    }
-}
-
-#[derive(Deserialize)]
-struct EntryRow<'a> {
+struct EntryRow {
     status: i32,
     snapshot_id: Option<i64>,
-    #[serde(borrow)]
-    data_file: FileRow<'a>,
+    data_file: FileRow,
 }
 
 #[derive(Deserialize)]
-struct FileRow<'a> {
+struct FileRow {
     /// Absent in v1 manifests: data.
     content: Option<i32>,
-    #[serde(borrow)]
-    file_path: Cow<'a, str>,
+    file_path: String,
     record_count: i64,
     file_size_in_bytes: i64,
     partition: Partition,
@@ -204,9 +167,8 @@ fn literal(t: &PrimitiveType, v: Value) -> Option<Option<PrimitiveLiteral>> {
 /// The entries of a manifest as [`Row`]s, with its partition field names in spec order, or `None` when
 /// this reader cannot read it.
 pub(super) fn manifest(bytes: &[u8], added_snapshot_id: i64) -> Option<(Vec<String>, Vec<Row>)> {
-    let (mut reader, meta) = Reader::new_and_metadata::<Meta>(serde_avro_fast::de::read::SliceRead::new(bytes)).ok()?;
-    let meta: HashMap<String, Vec<u8>> = meta.entries.into_iter().map(|(k, v)| (k, v.0)).collect();
-    let meta = ManifestMetadata::parse(&meta).ok()?;
+    let container = Container::open(bytes)?;
+    let meta = ManifestMetadata::parse(&container.meta).ok()?;
     let ptype = meta.partition_spec.partition_type(&meta.schema).ok()?;
     let fields: Vec<(String, PrimitiveType)> = ptype
         .fields()
@@ -220,10 +182,10 @@ pub(super) fn manifest(bytes: &[u8], added_snapshot_id: i64) -> Option<(Vec<Stri
     if names.len() != fields.len() || names.iter().zip(&fields).any(|(n, (f, _))| n != f) {
         return None;
     }
-    let rows = reader
-        .deserialize_borrowed::<EntryRow<'_>>()
+    let rows = container
+        .records::<EntryRow>()?
+        .into_iter()
         .map(|e| {
-            let e = e.ok()?;
             let f = e.data_file;
             let status = match e.status {
                 0 => ManifestStatus::Existing,
@@ -253,7 +215,7 @@ pub(super) fn manifest(bytes: &[u8], added_snapshot_id: i64) -> Option<(Vec<Stri
                 is_data,
                 records: u64::try_from(f.record_count).ok()?,
                 bytes: u64::try_from(f.file_size_in_bytes).ok()?,
-                path: f.file_path.into_owned(),
+                path: f.file_path,
                 partition,
             })
         })
@@ -261,34 +223,37 @@ pub(super) fn manifest(bytes: &[u8], added_snapshot_id: i64) -> Option<(Vec<Stri
     Some((names, rows))
 }
 
-/// Test support: both readers on every manifest list (`snap-*.avro`, read as v2) and manifest in a
-/// table's metadata directory: the fast one must read each, and give what the iceberg crate's gives.
-/// Returns how many lists and manifests were compared.
-#[cfg(test)]
-pub(crate) fn readers_agree_on(metadata_dir: &std::path::Path) -> (usize, usize) {
+/// Test support (the integration tests reach it through [`crate::fuzzing`]): both readers on every
+/// manifest list (`snap-*.avro`, read as v2) and manifest in a table's metadata directory. The fast one
+/// must read each, and give what the iceberg crate's gives. Returns how many lists and manifests agreed.
+pub(crate) fn readers_agree_on(metadata_dir: &std::path::Path) -> Result<(usize, usize), String> {
     use super::manifests;
     let (mut lists, mut manifests_seen) = (0, 0);
-    for f in std::fs::read_dir(metadata_dir).unwrap() {
-        let path = f.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
+    let dir = std::fs::read_dir(metadata_dir).map_err(|e| format!("{}: {e}", metadata_dir.display()))?;
+    for f in dir {
+        let path = f.map_err(|e| e.to_string())?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
         if !name.ends_with(".avro") {
             continue;
         }
-        let bytes = std::fs::read(&path).unwrap();
+        let bytes = std::fs::read(&path).map_err(|e| format!("{name}: {e}"))?;
         if name.starts_with("snap-") {
-            let fast = list(&bytes, FormatVersion::V2).unwrap_or_else(|| panic!("fast reader refused {name}"));
-            let full = manifests::parse_list(&bytes, &name, FormatVersion::V2).unwrap();
+            let fast = list(&bytes, FormatVersion::V2).ok_or(format!("the fast reader refused {name}"))?;
+            let full = manifests::parse_list(&bytes, &name, FormatVersion::V2).map_err(|e| e.message)?;
             let full: Vec<(String, i64)> = full.into_iter().map(|f| (f.manifest_path, f.added_snapshot_id)).collect();
-            assert_eq!(fast.into_iter().map(|(p, l)| (p, l.added_snapshot_id)).collect::<Vec<_>>(), full, "{name}");
+            if fast.into_iter().map(|(p, l)| (p, l.added_snapshot_id)).collect::<Vec<_>>() != full {
+                return Err(format!("the readers disagree on {name}"));
+            }
             lists += 1;
         } else {
-            let (names, rows) = manifest(&bytes, 1).unwrap_or_else(|| panic!("fast reader refused {name}"));
-            let (full_names, full_rows) = manifests::rows(&name, &bytes, 1).unwrap();
-            assert_eq!((&names, &rows), (&full_names, &full_rows), "{name}");
+            let fast = manifest(&bytes, 1).ok_or(format!("the fast reader refused {name}"))?;
+            if fast != manifests::rows(&name, &bytes, 1).map_err(|e| e.message)? {
+                return Err(format!("the readers disagree on {name}"));
+            }
             manifests_seen += 1;
         }
     }
-    (lists, manifests_seen)
+    Ok((lists, manifests_seen))
 }
 
 #[cfg(test)]
