@@ -191,6 +191,12 @@ fn table_written_by_pyiceberg_reads_the_same_by_catalog_directory_and_metadata_f
         assert_eq!(ours["owner"], "lab-team");
         assert_eq!(ours["schema"][2]["comment"], "order amount in EUR", "{target}: column doc");
     }
+    // The figures above come from the fast Avro readers: they read every list and manifest pyiceberg
+    // wrote (deflate blocks with pyiceberg's trailing bytes, day and region partitions, deletes) and give
+    // what the iceberg crate's readers give.
+    let (lists, manifests) = lakescope::fuzzing::iceberg_fast_readers_agree(&Path::new(&location).join("metadata")).unwrap();
+    let snapshots = py["history"].as_array().unwrap().len();
+    assert!(lists >= snapshots && manifests > 0, "{lists} lists, {manifests} manifests, {snapshots} snapshots");
 }
 
 #[test]

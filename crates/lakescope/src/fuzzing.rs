@@ -57,6 +57,13 @@ pub fn iceberg_manifest_list(bytes: &[u8], v2: bool) -> Result<()> {
     crate::table::iceberg::fuzz_manifest_list(bytes, v2)
 }
 
+/// Test support, not a fuzz target: on every manifest list and manifest in an Iceberg table's metadata
+/// folder, the fast Avro readers must read the file and agree with the iceberg crate's readers.
+/// Returns how many lists and manifests were compared.
+pub fn iceberg_fast_readers_agree(metadata_dir: &std::path::Path) -> std::result::Result<(usize, usize), String> {
+    crate::table::iceberg::fast_readers_agree_on(metadata_dir)
+}
+
 /// An Iceberg manifest (Avro), reduced as the table page reduces it.
 pub fn iceberg_manifest(bytes: &[u8]) -> Result<()> {
     crate::table::iceberg::fuzz_manifest(bytes)

@@ -207,3 +207,20 @@ pub(crate) fn set_mtime(path: &Path, timestamp_ms: i64) -> Result<()> {
     f.set_modified(t).with_context(|| format!("setting modification time of {}", path.display()))?;
     Ok(())
 }
+
+/// Test support: one Iceberg table written by the demo writer from a recipe snippet (the keys after
+/// `dataset`, e.g. `partition = 'day'\ndays = 12`), anchored on 2026-11-30, under `dir`. Returns its root.
+#[cfg(test)]
+pub(crate) async fn write_iceberg_for_tests(dir: &std::path::Path, extra: &str) -> std::path::PathBuf {
+    let text = format!(
+        "seed = 7\n[[table]]\nformat = 'iceberg'\nnamespace = 'lab'\nname = 't'\nowner = 'o'\ncomment = 'c'\n\
+         dataset = 'orders'\nrows_per_day = 8\n{extra}\n"
+    );
+    let r = recipe::Recipe::parse(&text, "test").unwrap();
+    let t = &r.tables[0];
+    let p = plan::plan(t, r.seed, chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(), false);
+    let db = dir.join("catalog.db");
+    iceberg::create_catalog(&db).await.unwrap();
+    iceberg::write_table(&dir.join("warehouse"), &db, t, &p).await.unwrap();
+    dir.join("warehouse").join(format!("{}.db", t.namespace)).join(&t.name)
+}

@@ -11,6 +11,7 @@ use iceberg::spec::{
     PrimitiveType, Type,
 };
 
+use super::fast_avro;
 use crate::error::{Error, Result};
 use crate::storage::Location;
 
@@ -39,7 +40,7 @@ impl Counts {
 }
 
 /// What one snapshot did inside one manifest (entries whose snapshot id is that snapshot's).
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Changes {
     pub added: Counts,
     pub removed: Counts,
@@ -48,7 +49,7 @@ pub(super) struct Changes {
 /// Partition tuple: (partition field name, value as text) in spec order.
 pub(super) type PartitionKey = Vec<(String, Option<String>)>;
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(super) struct PartitionAgg {
     pub data: Counts,
     /// Snapshots that added the partition's live files (their time is the partition's last change).
@@ -56,7 +57,7 @@ pub(super) struct PartitionAgg {
 }
 
 /// One manifest, reduced.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub(super) struct ManifestSummary {
     /// Paths (as written) of live files: ADDED or EXISTING entries, data and delete files.
     pub live_paths: Vec<String>,
@@ -83,6 +84,26 @@ pub(super) fn parse_list(bytes: &[u8], path: &str, version: FormatVersion) -> Re
     Ok(list.consume_entries().into_iter().collect())
 }
 
+/// A manifest as a manifest list names it: all that reading the manifest needs.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Listed {
+    /// The snapshot that added the manifest; v2 entries without a snapshot id of their own inherit it.
+    pub added_snapshot_id: i64,
+}
+
+/// The manifests a list names, in order, as (path, [`Listed`]). serde_avro_fast reads the few fields we
+/// need; anything it cannot read (a codec not enabled here, a schema it refuses, broken bytes) goes
+/// through the iceberg crate's reader instead, which then decides: the same answer, or its error.
+pub(super) fn parse_listed(bytes: &[u8], path: &str, version: FormatVersion) -> Result<Vec<(String, Listed)>> {
+    match fast_avro::list(bytes, version) {
+        Some(entries) => Ok(entries),
+        None => Ok(parse_list(bytes, path, version)?
+            .into_iter()
+            .map(|f| (f.manifest_path, Listed { added_snapshot_id: f.added_snapshot_id }))
+            .collect()),
+    }
+}
+
 /// The manifest lists of many snapshots, reduced to what they reference: manifest paths (shared, so
 /// a manifest carried through hundreds of snapshots costs one string) and each distinct manifest once.
 #[derive(Default)]
@@ -90,26 +111,39 @@ pub(super) struct Lists {
     /// Per snapshot: its manifests, or why its list could not be read.
     pub by_snapshot: HashMap<i64, Result<Vec<Arc<str>>>>,
     /// Every distinct manifest any list names.
-    pub manifests: HashMap<Arc<str>, ManifestFile>,
+    pub manifests: HashMap<Arc<str>, Listed>,
 }
 
 /// Read the manifest lists of `snapshots` (id, list path), concurrently, folding each into [`Lists`]
-/// as it arrives. A missing or broken list is an error for that snapshot only.
+/// as it arrives. A missing or broken list is an error for that snapshot only. Lists are parsed on the
+/// blocking pool, so a table with a thousand lists uses every core.
 pub(super) async fn read_lists(root: &Location, snapshots: Vec<(i64, String)>, version: FormatVersion) -> Lists {
     let mut out = Lists::default();
-    let mut stream = futures::stream::iter(snapshots.into_iter().map(|(id, path)| async move {
-        (id, read_list(root, &path, version).await)
-    }))
-    .buffer_unordered(CONCURRENCY);
+    let reads: Vec<_> = snapshots
+        .into_iter()
+        .map(|(id, path)| async move {
+            let parsed = match root.resolve_absolute(&path) {
+                Ok(loc) => match loc.read("").await {
+                    Ok(bytes) => tokio::task::spawn_blocking(move || parse_listed(&bytes, &path, version))
+                        .await
+                        .unwrap_or_else(|e| Err(Error::internal(format!("reading a manifest list: {e}")))),
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(e),
+            };
+            (id, parsed)
+        })
+        .collect();
+    let mut stream = futures::stream::iter(reads).buffer_unordered(CONCURRENCY);
     while let Some((id, list)) = stream.next().await {
         let paths = list.map(|files| {
             files
                 .into_iter()
-                .map(|f| match out.manifests.get_key_value(f.manifest_path.as_str()) {
+                .map(|(path, listed)| match out.manifests.get_key_value(path.as_str()) {
                     Some((k, _)) => k.clone(),
                     None => {
-                        let k: Arc<str> = Arc::from(f.manifest_path.as_str());
-                        out.manifests.insert(k.clone(), f);
+                        let k: Arc<str> = Arc::from(path);
+                        out.manifests.insert(k.clone(), listed);
                         k
                     }
                 })
@@ -123,25 +157,50 @@ pub(super) async fn read_lists(root: &Location, snapshots: Vec<(i64, String)>, v
 /// Read and reduce each manifest once. `snapshot_ms` dates the snapshots that added files.
 pub(super) async fn read_manifests<'a>(
     root: &Location,
-    manifests: impl Iterator<Item = (&'a Arc<str>, &'a ManifestFile)>,
+    manifests: impl Iterator<Item = (&'a Arc<str>, &'a Listed)>,
     snapshot_ms: &HashMap<i64, i64>,
 ) -> HashMap<Arc<str>, Result<Arc<ManifestSummary>>> {
     // The (unpolled) futures are collected first: a closure inside the stream's type makes rustc fail
     // to prove the future `Send` (rust-lang/rust#102211), which the desktop app needs.
     let reads: Vec<_> = manifests
-        .map(|(path, m)| async move { (path.clone(), read_manifest(root, m, snapshot_ms).await.map(Arc::new)) })
+        .map(|(path, m)| async move { (path.clone(), read_manifest(root, path, m, snapshot_ms).await.map(Arc::new)) })
         .collect();
     futures::stream::iter(reads).buffer_unordered(CONCURRENCY).collect().await
 }
 
-async fn read_manifest(root: &Location, m: &ManifestFile, snapshot_ms: &HashMap<i64, i64>) -> Result<ManifestSummary> {
-    let bytes = root.resolve_absolute(&m.manifest_path)?.read("").await?;
-    summarize(&m.manifest_path, &bytes, m.added_snapshot_id, snapshot_ms)
+async fn read_manifest(root: &Location, path: &str, m: &Listed, snapshot_ms: &HashMap<i64, i64>) -> Result<ManifestSummary> {
+    let bytes = root.resolve_absolute(path)?.read("").await?;
+    summarize(path, &bytes, m.added_snapshot_id, snapshot_ms)
+}
+
+/// One manifest entry, as much of it as a [`ManifestSummary`] needs; both readers produce these.
+#[derive(Debug, PartialEq)]
+pub(super) struct Row {
+    /// The entry's own snapshot id, or (v2 entries without one) the one its list says added the manifest.
+    pub snapshot_id: i64,
+    pub status: ManifestStatus,
+    /// A data file (not a delete file).
+    pub is_data: bool,
+    pub records: u64,
+    pub bytes: u64,
+    pub path: String,
+    /// Partition values rendered as in partition paths, in spec order.
+    pub partition: Vec<Option<String>>,
 }
 
 /// Reduce the bytes of one manifest; `path` names it in errors, `added_snapshot_id` is the snapshot its
-/// list says added it (inherited by v2 entries that leave theirs out).
+/// list says added it (inherited by v2 entries that leave theirs out). The fast reader first; the
+/// iceberg crate's for what it cannot vouch for ([`fast_avro`]).
 pub(super) fn summarize(path: &str, bytes: &[u8], added_snapshot_id: i64, snapshot_ms: &HashMap<i64, i64>) -> Result<ManifestSummary> {
+    let (names, rows) = match fast_avro::manifest(bytes, added_snapshot_id) {
+        Some(read) => read,
+        None => rows(path, bytes, added_snapshot_id)?,
+    };
+    Ok(fold(&names, rows, snapshot_ms))
+}
+
+/// The iceberg crate's reading of a manifest: partition field names in spec order, and its entries.
+pub(super) fn rows(path: &str, bytes: &[u8], added_snapshot_id: i64) -> Result<(Vec<String>, Vec<Row>)> {
     let manifest = Manifest::parse_avro(bytes)
         .map_err(|e| Error::corrupt(format!("{path} is not a readable manifest: {e}")).with_source(e))?;
     let (entries, meta) = manifest.into_parts();
@@ -151,48 +210,60 @@ pub(super) fn summarize(path: &str, bytes: &[u8], added_snapshot_id: i64, snapsh
         .map_err(|e| Error::corrupt(format!("{path}: partition spec does not fit its schema: {e}")).with_source(e))?;
     let field_types: Vec<Option<PrimitiveType>> =
         ptype.fields().iter().map(|f| f.field_type.as_primitive_type().cloned()).collect();
+    let rows = entries
+        .iter()
+        .map(|e| {
+            let f = e.data_file();
+            let partition = (0..spec.fields().len())
+                .map(|i| {
+                    f.partition().fields().get(i).and_then(|v| v.as_ref()).map(|lit| match (lit.as_primitive_literal(), field_types.get(i)) {
+                        (Some(p), Some(Some(t))) => render(t, &p),
+                        _ => format!("{lit:?}"),
+                    })
+                })
+                .collect();
+            Row {
+                // v2 entries may leave the snapshot id to be inherited from the manifest list.
+                snapshot_id: e.snapshot_id().unwrap_or(added_snapshot_id),
+                status: e.status(),
+                is_data: f.content_type() == DataContentType::Data,
+                records: f.record_count(),
+                bytes: f.file_size_in_bytes(),
+                path: f.file_path().to_string(),
+                partition,
+            }
+        })
+        .collect();
+    Ok((spec.fields().iter().map(|f| f.name.clone()).collect(), rows))
+}
 
+/// Sum a manifest's entries into its summary.
+pub(super) fn fold(names: &[String], rows: Vec<Row>, snapshot_ms: &HashMap<i64, i64>) -> ManifestSummary {
     let mut out = ManifestSummary::default();
-    for e in &entries {
-        let f = e.data_file();
-        // v2 entries may leave the snapshot id to be inherited from the manifest list.
-        let snapshot_id = e.snapshot_id().unwrap_or(added_snapshot_id);
-        let is_data = f.content_type() == DataContentType::Data;
-        let (records, bytes) = (f.record_count(), f.file_size_in_bytes());
-        let ch = out.changes.entry(snapshot_id).or_default();
-        match e.status() {
-            ManifestStatus::Added => ch.added.add(if is_data { records } else { 0 }, bytes),
-            ManifestStatus::Deleted => ch.removed.add(if is_data { records } else { 0 }, bytes),
+    for r in rows {
+        let ch = out.changes.entry(r.snapshot_id).or_default();
+        match r.status {
+            ManifestStatus::Added => ch.added.add(if r.is_data { r.records } else { 0 }, r.bytes),
+            ManifestStatus::Deleted => ch.removed.add(if r.is_data { r.records } else { 0 }, r.bytes),
             ManifestStatus::Existing => {}
         }
-        if e.status() == ManifestStatus::Deleted {
+        if r.status == ManifestStatus::Deleted {
             continue;
         }
-        out.live_paths.push(f.file_path().to_string());
-        if !is_data {
-            out.deletes.add(records, bytes);
+        out.live_paths.push(r.path);
+        if !r.is_data {
+            out.deletes.add(r.records, r.bytes);
             continue;
         }
-        out.data.add(records, bytes);
-        let key: PartitionKey = spec
-            .fields()
-            .iter()
-            .enumerate()
-            .map(|(i, pf)| {
-                let value = f.partition().fields().get(i).and_then(|v| v.as_ref()).map(|lit| match (lit.as_primitive_literal(), field_types.get(i)) {
-                    (Some(p), Some(Some(t))) => render(t, &p),
-                    _ => format!("{lit:?}"),
-                });
-                (pf.name.clone(), value)
-            })
-            .collect();
+        out.data.add(r.records, r.bytes);
+        let key: PartitionKey = names.iter().cloned().zip(r.partition).collect();
         let agg = out.partitions.entry(key).or_default();
-        agg.data.add(records, bytes);
-        if let Some(ms) = snapshot_ms.get(&snapshot_id) {
+        agg.data.add(r.records, r.bytes);
+        if let Some(ms) = snapshot_ms.get(&r.snapshot_id) {
             agg.newest_snapshot_ms = agg.newest_snapshot_ms.max(Some(*ms));
         }
     }
-    Ok(out)
+    out
 }
 
 /// A partition value as text, the way Iceberg writes it in partition paths (dates as `YYYY-MM-DD`).

@@ -9,7 +9,9 @@
 //! - the storage breakdown needs every snapshot's manifests, to tell live, old-version, metadata and
 //!   orphan files apart, and the expiry rules to tell what maintenance would reclaim ([`storage`]).
 
+mod avro_container;
 mod expiry;
+mod fast_avro;
 mod history;
 mod manifests;
 mod metadata;
@@ -234,13 +236,32 @@ pub(crate) fn fuzz_metadata(bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Fuzzing entry (see [`crate::fuzzing`]): a manifest list (read as v1 or v2 by `v2`).
+/// Fuzzing entry (see [`crate::fuzzing`]): a manifest list (read as v1 or v2 by `v2`), by both readers.
+/// Whatever the iceberg crate reads, the fast reader must read the same; it may read more (it needs
+/// fewer fields), never less.
 pub(crate) fn fuzz_manifest_list(bytes: &[u8], v2: bool) -> Result<()> {
     let version = if v2 { iceberg::spec::FormatVersion::V2 } else { iceberg::spec::FormatVersion::V1 };
-    manifests::parse_list(bytes, "snap-fuzz.avro", version).map(drop)
+    let fast = fast_avro::list(bytes, version);
+    let full = manifests::parse_list(bytes, "snap-fuzz.avro", version)?;
+    let Some(fast) = fast else { return Ok(()) };
+    let fast: Vec<(String, i64)> = fast.into_iter().map(|(p, l)| (p, l.added_snapshot_id)).collect();
+    let full: Vec<(String, i64)> = full.into_iter().map(|f| (f.manifest_path, f.added_snapshot_id)).collect();
+    assert_eq!(fast, full, "the fast manifest list reader disagrees with the iceberg crate's");
+    Ok(())
 }
 
-/// Fuzzing entry (see [`crate::fuzzing`]): a manifest, reduced as the table page reduces it.
+/// Fuzzing entry (see [`crate::fuzzing`]): a manifest, reduced as the table page reduces it, by both
+/// readers: whatever the iceberg crate reads, the fast reader must read the same, or leave it to it.
 pub(crate) fn fuzz_manifest(bytes: &[u8]) -> Result<()> {
+    let fast = fast_avro::manifest(bytes, 1);
+    let full = manifests::rows("fuzz-m0.avro", bytes, 1)?;
+    if let Some(fast) = fast {
+        assert_eq!(fast, full, "the fast manifest reader disagrees with the iceberg crate's");
+    }
     manifests::summarize("fuzz-m0.avro", bytes, 1, &HashMap::new()).map(drop)
+}
+
+/// Test support (see [`crate::fuzzing`]): the fast and the iceberg crate's readers on a metadata folder.
+pub(crate) fn fast_readers_agree_on(metadata_dir: &std::path::Path) -> std::result::Result<(usize, usize), String> {
+    fast_avro::readers_agree_on(metadata_dir)
 }

@@ -60,15 +60,18 @@ pub(super) fn breakdown(
     }
     let reach_of = |ids: &mut dyn Iterator<Item = i64>| -> Reach {
         let mut r = Reach::default();
+        // Snapshots share most of their manifests: each distinct one is resolved once.
+        let mut manifests: HashSet<&Arc<str>> = HashSet::new();
         for id in ids {
             let Some(s) = m.snapshot_by_id(id) else { continue };
             r.meta.insert(rel(s.manifest_list()));
             r.meta.extend(stats.get(&id).into_iter().flatten().cloned());
-            for mp in refs.lists.get(&id).into_iter().flatten() {
-                r.meta.insert(rel(mp));
-                if let Some(ms) = refs.manifests.get(mp.as_ref()) {
-                    r.data.extend(ms.live_paths.iter().map(|p| rel(p)));
-                }
+            manifests.extend(refs.lists.get(&id).into_iter().flatten());
+        }
+        for mp in manifests {
+            r.meta.insert(rel(mp));
+            if let Some(ms) = refs.manifests.get(mp.as_ref()) {
+                r.data.extend(ms.live_paths.iter().map(|p| rel(p)));
             }
         }
         r

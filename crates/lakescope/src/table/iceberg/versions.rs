@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use futures::StreamExt;
-use iceberg::spec::{DataContentType, Manifest, ManifestFile, ManifestStatus, Snapshot};
+use iceberg::spec::{DataContentType, Manifest, ManifestStatus, Snapshot};
 
 use super::{columns, history, manifests, IcebergTable};
 use crate::error::{Error, Result};
@@ -42,7 +42,7 @@ impl IcebergTable {
         // Per snapshot id: (added, removed) data files; delete files only counted for the note.
         let mut changes: HashMap<i64, (Change, Change)> = HashMap::new();
         let mut delete_files = 0u64;
-        let reads: Vec<_> = lists.manifests.values().map(|mf| entries(root, mf)).collect();
+        let reads: Vec<_> = lists.manifests.iter().map(|(path, l)| entries(root, path, l.added_snapshot_id)).collect();
         let mut stream = futures::stream::iter(reads).buffer_unordered(CONCURRENCY);
         while let Some(read) = stream.next().await {
             for e in read? {
@@ -153,7 +153,7 @@ impl IcebergTable {
         let list = manifests::read_list(root, s.manifest_list(), self.loaded.metadata.format_version())
             .await
             .map_err(|e| e.context(format!("snapshot {}", s.snapshot_id())))?;
-        let reads: Vec<_> = list.iter().map(|mf| entries(root, mf)).collect();
+        let reads: Vec<_> = list.iter().map(|mf| entries(root, &mf.manifest_path, mf.added_snapshot_id)).collect();
         let mut stream = futures::stream::iter(reads).buffered(CONCURRENCY);
         let mut out = Vec::new();
         while let Some(read) = stream.next().await {
@@ -164,8 +164,7 @@ impl IcebergTable {
 }
 
 /// The entries of one manifest.
-async fn entries(root: &Location, mf: &ManifestFile) -> Result<Vec<Entry>> {
-    let path = &mf.manifest_path;
+async fn entries(root: &Location, path: &str, added_snapshot_id: i64) -> Result<Vec<Entry>> {
     let bytes = root.resolve_absolute(path)?.read("").await?;
     let manifest = Manifest::parse_avro(&bytes)
         .map_err(|e| Error::corrupt(format!("{path} is not a readable manifest: {e}")).with_source(e))?;
@@ -176,7 +175,7 @@ async fn entries(root: &Location, mf: &ManifestFile) -> Result<Vec<Entry>> {
             let f = e.data_file();
             Entry {
                 // v2 entries may leave the snapshot id to be inherited from the manifest list.
-                snapshot_id: e.snapshot_id().unwrap_or(mf.added_snapshot_id),
+                snapshot_id: e.snapshot_id().unwrap_or(added_snapshot_id),
                 status: e.status(),
                 data: f.content_type() == DataContentType::Data,
                 file: FileStat { path: f.file_path().to_string(), bytes: f.file_size_in_bytes(), rows: Some(f.record_count()) },
