@@ -9,6 +9,7 @@
 //! - the storage breakdown needs every snapshot's manifests, to tell live, old-version, metadata and
 //!   orphan files apart, and the expiry rules to tell what maintenance would reclaim ([`storage`]).
 
+mod avro_names;
 mod expiry;
 mod history;
 mod manifests;
