@@ -109,6 +109,13 @@ fn an_orc_inventory_whose_stripe_lies_past_the_end_is_corrupt_not_a_panic() {
     let e = run("inventory_orc", &bytes).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Corrupt, "{}", e.message);
     assert!(e.message.contains("past its end"), "{}", e.message);
+    // Found by the second run, after that fix: a compressed chunk of the file's footer whose header
+    // claims 6677143 bytes where 377 follow. orc-rust panics in its decompression; the engine catches
+    // that panic (the default hook still prints it) and answers Corrupt.
+    let bytes = std::fs::read(repo().join("tests/corpus/fuzz/inventory_orc/compressed-chunk-past-the-end")).unwrap();
+    let e = run("inventory_orc", &bytes).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Corrupt, "{}", e.message);
+    assert!(e.message.contains("the ORC reader failed on it"), "{}", e.message);
 }
 
 #[test]

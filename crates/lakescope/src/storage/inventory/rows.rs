@@ -313,10 +313,19 @@ pub(super) fn orc(data: Data, what: &str, sink: &mut Sink) -> Result<()> {
         }
         Ok(())
     }
-    match data {
+    // orc-rust also panics inside its decompression when a compressed chunk's header claims more bytes
+    // than follow (`split_to out of bounds`, found by fuzzing `inventory_orc` after the bounded reads):
+    // checking that would mean decoding the file's protobuf footers here. A panic inside the ORC
+    // reader is this file's `Corrupt` error instead of the end of the process (the rows counted so far
+    // are dropped with the error). libFuzzer still reports it, as it aborts on any panic.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match data {
         Data::File(f) => run(Bounded(f), what, sink),
         Data::Bytes(b) => run(Bounded(b), what, sink),
-    }
+    }));
+    read.unwrap_or_else(|panic| {
+        let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+        Err(Error::corrupt(format!("{what}: not a readable ORC file: the ORC reader failed on it ({why})")))
+    })
 }
 
 /// An ORC file whose reads are checked against its length. orc-rust reads each stripe at the offsets and
