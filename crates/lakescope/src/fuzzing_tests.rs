@@ -127,3 +127,15 @@ fn a_parquet_inventory_with_a_damaged_embedded_arrow_schema_reads_by_its_parquet
     let r = run("inventory_parquet", &bytes);
     assert!(r.is_ok(), "{:?}", r.err());
 }
+
+#[test]
+fn an_avro_header_claiming_more_metadata_entries_than_it_holds_is_corrupt_not_an_abort() {
+    // Found by the second fuzz run of `iceberg_manifest` (120 s): a manifest whose header's metadata map
+    // claims billions of entries. apache-avro reserved room for them (87 GB) and the process aborted.
+    let bytes = std::fs::read(repo().join("tests/corpus/fuzz/iceberg_manifest/huge-header-map-count")).unwrap();
+    for target in ["iceberg_manifest", "iceberg_manifest_list"] {
+        let e = run(target, &bytes).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Corrupt, "{target}: {}", e.message);
+        assert!(e.message.contains("metadata entries"), "{target}: {}", e.message);
+    }
+}

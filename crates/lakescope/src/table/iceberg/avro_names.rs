@@ -7,6 +7,11 @@
 //! `iceberg_manifest` target). Checking those names here first turns such a file into a `Corrupt` error
 //! naming it. Only names are checked, only where the header can be read: everything else is left to
 //! the reader, whose errors are already errors.
+//!
+//! The header's metadata map is checked too: apache-avro reserves room for as many entries as a block
+//! of it claims, so a damaged count (found by the second fuzz run of `iceberg_manifest`) made it ask
+//! for 87 GB and abort the process. Each entry takes at least two bytes, so a count larger than half
+//! the bytes left is `Corrupt` here.
 
 use crate::{Error, Result};
 
@@ -15,7 +20,13 @@ const PRIMITIVES: &[&str] = &["null", "boolean", "int", "long", "float", "double
 
 /// `Corrupt` naming `path` when the header's schema holds a name apache-avro would panic on.
 pub(super) fn check(bytes: &[u8], path: &str, what: &str) -> Result<()> {
-    let Some(schema) = writer_schema(bytes) else { return Ok(()) };
+    let schema = match writer_schema(bytes) {
+        Ok(Some(schema)) => schema,
+        Ok(None) => return Ok(()),
+        Err((count, left)) => {
+            return Err(Error::corrupt(format!("{path} is not a readable {what}: its Avro header claims {count} metadata entries in the {left} bytes left")));
+        }
+    };
     let Ok(schema) = serde_json::from_slice::<serde_json::Value>(schema) else { return Ok(()) };
     match bad_name(&schema) {
         Some(name) => Err(Error::corrupt(format!("{path} is not a readable {what}: its Avro schema holds {name:?}, which is not a valid Avro name"))),
@@ -48,22 +59,26 @@ fn valid(name: &str) -> bool {
     })
 }
 
-/// The `avro.schema` value of an object container file's header, when the header reads.
-fn writer_schema(bytes: &[u8]) -> Option<&[u8]> {
-    let mut rest = bytes.strip_prefix(b"Obj\x01")?;
+/// The `avro.schema` value of an object container file's header, when the header reads; `Err((count,
+/// bytes left))` when a block of its metadata map claims more entries than the bytes left could hold.
+fn writer_schema(bytes: &[u8]) -> std::result::Result<Option<&[u8]>, (u64, usize)> {
+    let Some(mut rest) = bytes.strip_prefix(b"Obj\x01") else { return Ok(None) };
+    let mut schema = None;
     loop {
-        let count = long(&mut rest)?;
+        let Some(count) = long(&mut rest) else { return Ok(schema) };
         if count == 0 {
-            return None;
+            return Ok(schema);
         }
-        if count < 0 {
-            long(&mut rest)?; // the block's size in bytes
+        if count < 0 && long(&mut rest).is_none() {
+            return Ok(schema); // the block's size in bytes
+        }
+        if count.unsigned_abs() > rest.len() as u64 / 2 {
+            return Err((count.unsigned_abs(), rest.len()));
         }
         for _ in 0..count.unsigned_abs() {
-            let key = chunk(&mut rest)?;
-            let value = chunk(&mut rest)?;
+            let (Some(key), Some(value)) = (chunk(&mut rest), chunk(&mut rest)) else { return Ok(schema) };
             if key == b"avro.schema" {
-                return Some(value);
+                schema = Some(value);
             }
         }
     }
