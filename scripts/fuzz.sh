@@ -34,7 +34,9 @@ take() {
   shift 3
   [ -d "$base" ] || return 0
   mkdir -p "$dir"
-  find "$base" -type f "$@" 2>/dev/null | sort | head -n "$max" | while read -r f; do
+  # sed, not head: head stops reading after `max` lines and the SIGPIPE it leaves find or sort with
+  # fails the pipeline under pipefail (and `set -e` ended the whole run at the first large seed set).
+  find "$base" -type f "$@" 2>/dev/null | sort | sed -n "1,${max}p" | while read -r f; do
     cp "$f" "$dir/$(echo "$f" | md5sum | cut -c1-12)-$(basename "$f")"
   done
 }
@@ -75,12 +77,12 @@ seed() {
     inventory_csv_gz | inventory_csv)
       inventories
       # The target reads the manifest's fileSchema as the input's first line, then the data file.
-      find "$seeds/inventories" -name manifest.json -path '*csv*' 2>/dev/null | head -n 2 | while read -r m; do
+      find "$seeds/inventories" -name manifest.json -path '*csv*' 2>/dev/null | sed -n 1,2p | while read -r m; do
         local schema
         schema=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["fileSchema"])' "$m")
-        find "$(dirname "$(dirname "$m")")/data" -name '*.csv.gz' | head -n 2 | while read -r f; do
+        find "$(dirname "$(dirname "$m")")/data" -name '*.csv.gz' | sed -n 1,2p | while read -r f; do
           if [ "$t" = inventory_csv_gz ]; then { echo "$schema"; cat "$f"; } > "$dir/$(basename "$f")"
-          else { echo "$schema"; gzip -dc "$f" | head -c 65536; } > "$dir/$(basename "$f" .gz)"; fi
+          else { echo "$schema"; gzip -dc "$f" | { head -c 65536; cat >/dev/null; }; } > "$dir/$(basename "$f" .gz)"; fi
         done
       done ;;
     inventory_parquet) inventories; take "$dir" 4 "$seeds/inventories" -name '*.parquet' -size -256k ;;
@@ -111,15 +113,16 @@ for t in "${targets[@]}"; do
     -print_final_stats=1 >"$log" 2>&1
   rc=$?
   set -e
-  execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{s+=$2} END {print s+0}')
-  repro=$(find "fuzz/artifacts/$t" -type f \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' -o -name 'leak-*' \) -newer "$marker" | head -n 1)
+  execs=$( { grep -o 'stat::number_of_executed_units: [0-9]*' "$log" || true; } | awk '{s+=$2} END {print s+0}')
+  took=$( { grep -o 'Done [0-9]* runs in [0-9]* second' "$log" || true; } | awk '{s+=$5} END {print s+0}')
+  repro=$(find "fuzz/artifacts/$t" -type f \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' -o -name 'leak-*' \) -newer "$marker" | sed -n 1p)
   rm -f "$marker"
   if [ -n "$repro" ] || [ $rc -ne 0 ]; then
     crashed=1
-    summary+=("$(printf '%-24s %10s runs  CRASH  %s' "$t" "$execs" "${repro:-exit $rc, see $log}")")
+    summary+=("$(printf '%-24s %10s runs %5s s  CRASH  %s' "$t" "$execs" "$took" "${repro:-exit $rc, see $log}")")
     grep -m1 -E 'panicked at|ERROR: libFuzzer' "$log" >&2 || true
   else
-    summary+=("$(printf '%-24s %10s runs  no crash' "$t" "$execs")")
+    summary+=("$(printf '%-24s %10s runs %5s s  no crash' "$t" "$execs" "$took")")
   fi
 done
 

@@ -6,6 +6,9 @@
 //! UI polls `collect_status` (an in-memory answer) for progress, and `collect_cancel` stops a run, which
 //! the engine leaves unfinished so nothing reads it as a finished collection.
 //!
+//! Each collection's start and finish are logged on stderr ("lakescope-app: … collection started",
+//! "lakescope-app: collection finished: run …"); the app kill test (tests/it/app_kill.rs) reads them.
+//!
 //! `LAKESCOPE_SCHEDULE_HOUR_MS` is a test hook: the length of the schedule's hour in milliseconds, so the
 //! E2E sees a scheduled collection within seconds. Nothing else should set it.
 
@@ -143,11 +146,23 @@ impl Collector {
         let cancel = CancelToken::new();
         let started_ms = now_ms();
         self.lock().running = Some((CollectRunning { trigger, started_ms, progress: None, cancelling: false }, cancel.clone()));
+        eprintln!("lakescope-app: {trigger:?} collection started");
         let result = self.run(state, &cancel, started_ms).await.map_err(|e| {
             eprintln!("lakescope: {trigger:?} collection: {:?}: {}", e.kind, e.detailed());
             e.to_report()
         });
         let ended_ms = now_ms();
+        if let Ok(r) = &result {
+            // After the run is marked finished in the store (the app kill test relies on this order).
+            eprintln!(
+                "lakescope-app: collection finished: run {} ({trigger:?}), {} recorded, {} present, {} failed in {} ms",
+                r.run_id,
+                r.tables_recorded,
+                r.tables_present,
+                r.tables_failed,
+                ended_ms - started_ms
+            );
+        }
         let mut i = self.lock();
         i.running = None;
         let kind = match &result {

@@ -265,7 +265,11 @@ pub(super) fn parquet(data: Data, what: &str, sink: &mut Sink) -> Result<()> {
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     let bad = |e: parquet::errors::ParquetError| Error::corrupt(format!("{what}: not a readable Parquet file: {e}"));
     fn run<R: parquet::file::reader::ChunkReader + 'static>(r: R, what: &str, sink: &mut Sink, bad: &dyn Fn(parquet::errors::ParquetError) -> Error) -> Result<()> {
-        let b = ParquetRecordBatchReaderBuilder::try_new(r).map_err(bad)?;
+        // The Arrow schema some writers embed (ARROW:schema) is skipped: the columns are read by the
+        // Parquet schema alone. Decoding a damaged one panicked in arrow-ipc (found by fuzzing
+        // `inventory_parquet`), and S3 Inventory's own files carry none.
+        let options = parquet::arrow::arrow_reader::ArrowReaderOptions::new().with_skip_arrow_metadata(true);
+        let b = ParquetRecordBatchReaderBuilder::try_new_with_options(r, options).map_err(bad)?;
         let roots: Vec<usize> = b
             .parquet_schema()
             .root_schema()
@@ -309,9 +313,54 @@ pub(super) fn orc(data: Data, what: &str, sink: &mut Sink) -> Result<()> {
         }
         Ok(())
     }
-    match data {
-        Data::File(f) => run(f, what, sink),
-        Data::Bytes(b) => run(b, what, sink),
+    // orc-rust also panics inside its decompression when a compressed chunk's header claims more bytes
+    // than follow (`split_to out of bounds`, found by fuzzing `inventory_orc` after the bounded reads):
+    // checking that would mean decoding the file's protobuf footers here. A panic inside the ORC
+    // reader is this file's `Corrupt` error instead of the end of the process (the rows counted so far
+    // are dropped with the error). libFuzzer still reports it, as it aborts on any panic.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match data {
+        Data::File(f) => run(Bounded(f), what, sink),
+        Data::Bytes(b) => run(Bounded(b), what, sink),
+    }));
+    read.unwrap_or_else(|panic| {
+        let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+        Err(Error::corrupt(format!("{what}: not a readable ORC file: the ORC reader failed on it ({why})")))
+    })
+}
+
+/// An ORC file whose reads are checked against its length. orc-rust reads each stripe at the offsets and
+/// lengths the file's own footers give: past the end of a damaged file, its `Bytes` reader panicked
+/// (found by fuzzing `inventory_orc`) and its file reader allocated whatever length was written first.
+struct Bounded<R>(R);
+
+impl<R: orc_rust::reader::ChunkReader> orc_rust::reader::ChunkReader for Bounded<R> {
+    type T = R::T;
+
+    fn len(&self) -> u64 {
+        self.0.len()
+    }
+
+    fn get_read(&self, offset: u64) -> std::io::Result<Self::T> {
+        self.within(offset, 0)?;
+        self.0.get_read(offset)
+    }
+
+    fn get_bytes(&self, offset: u64, length: u64) -> std::io::Result<Bytes> {
+        self.within(offset, length)?;
+        self.0.get_bytes(offset, length)
+    }
+}
+
+impl<R: orc_rust::reader::ChunkReader> Bounded<R> {
+    fn within(&self, offset: u64, length: u64) -> std::io::Result<()> {
+        let len = self.0.len();
+        match offset.checked_add(length) {
+            Some(end) if end <= len => Ok(()),
+            _ => Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("the file's footer points at {length} bytes from byte {offset}, past its end ({len} bytes)"),
+            )),
+        }
     }
 }
 

@@ -79,6 +79,7 @@ pub(super) async fn read_list(root: &Location, path: &str, version: FormatVersio
 
 /// Parse the bytes of a manifest list; `path` names it in errors.
 pub(super) fn parse_list(bytes: &[u8], path: &str, version: FormatVersion) -> Result<Vec<ManifestFile>> {
+    super::avro_names::check(bytes, path, "manifest list")?;
     let list = ManifestList::parse_with_version(bytes, version)
         .map_err(|e| Error::corrupt(format!("{path} is not a readable manifest list: {e}")).with_source(e))?;
     Ok(list.consume_entries().into_iter().collect())
@@ -188,6 +189,12 @@ pub(super) struct Row {
     pub partition: Vec<Option<String>>,
 }
 
+/// Parse the bytes of a manifest; `path` names it in errors.
+pub(super) fn parse_manifest(bytes: &[u8], path: &str) -> Result<Manifest> {
+    super::avro_names::check(bytes, path, "manifest")?;
+    Manifest::parse_avro(bytes).map_err(|e| Error::corrupt(format!("{path} is not a readable manifest: {e}")).with_source(e))
+}
+
 /// Reduce the bytes of one manifest; `path` names it in errors, `added_snapshot_id` is the snapshot its
 /// list says added it (inherited by v2 entries that leave theirs out). The fast reader first; the
 /// iceberg crate's for what it cannot vouch for ([`fast_avro`]).
@@ -201,9 +208,7 @@ pub(super) fn summarize(path: &str, bytes: &[u8], added_snapshot_id: i64, snapsh
 
 /// The iceberg crate's reading of a manifest: partition field names in spec order, and its entries.
 pub(super) fn rows(path: &str, bytes: &[u8], added_snapshot_id: i64) -> Result<(Vec<String>, Vec<Row>)> {
-    let manifest = Manifest::parse_avro(bytes)
-        .map_err(|e| Error::corrupt(format!("{path} is not a readable manifest: {e}")).with_source(e))?;
-    let (entries, meta) = manifest.into_parts();
+    let (entries, meta) = parse_manifest(bytes, path)?.into_parts();
     let spec = meta.partition_spec();
     let ptype = spec
         .partition_type(meta.schema())

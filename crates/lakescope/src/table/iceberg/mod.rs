@@ -10,6 +10,7 @@
 //!   orphan files apart, and the expiry rules to tell what maintenance would reclaim ([`storage`]).
 
 mod avro_container;
+mod avro_names;
 mod expiry;
 mod fast_avro;
 mod history;

@@ -6,10 +6,10 @@
 //! could touch: a data file is safe when its sequence number is above that of every delete manifest
 //! with live entries (a manifest's number bounds its entries'). Skipped files are counted in a warning.
 
-use iceberg::spec::{DataContentType, Manifest, ManifestContentType, ManifestStatus};
+use iceberg::spec::{DataContentType, ManifestContentType, ManifestStatus};
 
 use super::{manifests, IcebergTable};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::sample::{enough, PlanColumn, PlanFile, SamplePlan};
 
 impl IcebergTable {
@@ -53,8 +53,7 @@ impl IcebergTable {
         'manifests: for mf in list.iter().filter(|mf| mf.content == ManifestContentType::Data && live(mf)) {
             let path = &mf.manifest_path;
             let bytes = l.root.resolve_absolute(path)?.read("").await?;
-            let manifest = Manifest::parse_avro(&bytes)
-                .map_err(|e| Error::corrupt(format!("{path} is not a readable manifest: {e}")).with_source(e))?;
+            let manifest = super::manifests::parse_manifest(&bytes, path)?;
             for e in manifest.entries() {
                 if e.status() == ManifestStatus::Deleted || e.data_file().content_type() != DataContentType::Data {
                     continue;

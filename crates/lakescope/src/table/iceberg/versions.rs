@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use futures::StreamExt;
-use iceberg::spec::{DataContentType, Manifest, ManifestStatus, Snapshot};
+use iceberg::spec::{DataContentType, ManifestStatus, Snapshot};
 
 use super::{columns, history, manifests, IcebergTable};
 use crate::error::{Error, Result};
@@ -166,8 +166,7 @@ impl IcebergTable {
 /// The entries of one manifest.
 async fn entries(root: &Location, path: &str, added_snapshot_id: i64) -> Result<Vec<Entry>> {
     let bytes = root.resolve_absolute(path)?.read("").await?;
-    let manifest = Manifest::parse_avro(&bytes)
-        .map_err(|e| Error::corrupt(format!("{path} is not a readable manifest: {e}")).with_source(e))?;
+    let manifest = super::manifests::parse_manifest(&bytes, path)?;
     let (entries, _) = manifest.into_parts();
     Ok(entries
         .iter()
