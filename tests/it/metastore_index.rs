@@ -169,6 +169,20 @@ UPDATE "PARTITION_PARAMS" SET "PARAM_VALUE" = '12345678901234567890' WHERE "PARA
     let after = all(&src, &store);
     assert!(after[&pname]["records"].is_null(), "{pname}: a partition's numRows of -1 makes the count unknown");
     assert_eq!(n(&after[&pname]["data_bytes"]), hive_stat(partitioned, "totalSize") + 4096, "{pname}: bytes still summed");
+
+    // Counted again, then a value a cast to BIGINT would take but the strict reading does not ("+7"):
+    // the count is unknown again, as it is for every spelling that is not plain digits.
+    let counted = hive_stat(partitioned, "numRows") - int(&first["params"]["numRows"]) + 7;
+    for (value, records) in [("7", Some(counted)), ("+7", None)] {
+        let sql = format!(
+            r#"UPDATE "PARTITION_PARAMS" SET "PARAM_VALUE" = '{value}' WHERE "PARAM_KEY" = 'numRows' AND {part_where};
+UPDATE "PARTITION_PARAMS" SET "PARAM_VALUE" = '3' WHERE "PARAM_KEY" = 'numFiles' AND {part_where};"#
+        );
+        rt.block_on(damage(f, &url, &sql));
+        let r = index(&src, &store);
+        assert_eq!((n(&r["indexed"]), n(&r["failed"])), (1, 0), "{value}: {r}");
+        assert_eq!(all(&src, &store)[&pname]["records"].as_u64(), records, "{pname}: a partition's numRows of {value:?}");
+    }
 }
 
 #[test]

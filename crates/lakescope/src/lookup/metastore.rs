@@ -5,8 +5,9 @@
 //! metastore already keeps what the index shows: names, owners, comments, columns, partition keys and
 //! Hive's statistics (numRows, numFiles, totalSize, transient_lastDdlTime). So a refresh reads the
 //! whole metastore in a few set-based queries ([`MetastoreReader`]), compares each table's digest of
-//! those rows with the one indexed, fetches columns only for the tables that changed, and writes the
-//! changed rows in batched transactions. Cancel is checked between batches.
+//! those rows with the one indexed, fetches columns only for the tables that changed (all of them,
+//! alongside the rest, when the index holds none of the source's tables yet), and writes the changed
+//! rows in batched transactions, many rows per statement. Cancel is checked between batches.
 //!
 //! Hive (Parquet) tables whose registration carries `totalSize` are indexed from it, as Hive's own
 //! `DESCRIBE FORMATTED` reports them (`data_bytes` = `total_bytes` = totalSize, summed over partitions
@@ -33,13 +34,28 @@ pub(super) struct MetastoreSnapshot {
     pub reader: MetastoreReader,
     pub tables: Vec<Registration>,
     pub problems: Vec<TableProblem>,
+    /// Every column set, when read up front (see [`MetastoreSnapshot::read`]).
+    pub columns: Option<HashMap<String, Vec<IndexedColumn>>>,
 }
 
 impl MetastoreSnapshot {
-    pub async fn read(source: &SourceConfig) -> Result<Self> {
-        let mut reader = MetastoreReader::open(source).await?;
-        let (tables, problems) = reader.tables(source).await?;
-        Ok(MetastoreSnapshot { reader, tables, problems })
+    /// `all_columns`: the index holds none of the source's tables yet, so every table will be indexed and
+    /// every column read; they are then read alongside the tables instead of after the comparison.
+    pub async fn read(source: &SourceConfig, all_columns: bool) -> Result<Self> {
+        let tables = async {
+            let mut reader = MetastoreReader::open(source).await?;
+            let (tables, problems) = reader.tables(source).await?;
+            Ok::<_, crate::error::Error>((reader, tables, problems))
+        };
+        let columns = async {
+            match all_columns {
+                true => MetastoreReader::all_columns(source).await.map(Some),
+                false => Ok(None),
+            }
+        };
+        let (tables, columns) = tokio::join!(tables, columns);
+        let ((reader, tables, problems), columns) = (tables?, columns?);
+        Ok(MetastoreSnapshot { reader, tables, problems, columns })
     }
 }
 
@@ -110,7 +126,11 @@ pub(super) async fn refresh_source(
     }
 
     let cd_ids: Vec<&str> = changed.iter().chain(read.iter().map(|(r, _)| r)).filter_map(|r| r.cd_id.as_deref()).collect();
-    let mut columns = if cd_ids.is_empty() { HashMap::new() } else { snap.reader.columns(&cd_ids).await? };
+    let mut columns = match snap.columns.take() {
+        Some(all) => all,
+        None if cd_ids.is_empty() => HashMap::new(),
+        None => snap.reader.columns(&cd_ids).await?,
+    };
     let mut rows: Vec<IndexedTable> = Vec::with_capacity(changed.len() + read.len());
     for reg in changed {
         let cols = reg.cd_id.as_ref().and_then(|cd| columns.get(cd)).cloned().unwrap_or_default();

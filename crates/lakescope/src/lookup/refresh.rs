@@ -98,7 +98,10 @@ impl Lakescope {
             self.sources().iter().cloned().partition(|s| s.kind == SourceKind::Hms);
         let (listings, snapshots) = futures::join!(
             catalog::list_all(&others),
-            futures::future::join_all(hms.iter().map(super::metastore::MetastoreSnapshot::read))
+            futures::future::join_all(hms.iter().map(|s| {
+                let first = !known.keys().any(|k| k.0 == s.name);
+                super::metastore::MetastoreSnapshot::read(s, first)
+            }))
         );
         let total: u64 = listings.iter().map(|l| l.tables.len() as u64).sum::<u64>()
             + snapshots.iter().flatten().map(|s| s.tables.len() as u64).sum::<u64>();
@@ -167,7 +170,7 @@ impl Lakescope {
             store.lookup_set_errors(&source.name, &errors, now_ms).await?;
             report.errors.extend(errors);
         }
-        report.tables_in_index = store.lookup_fingerprints().await?.len() as u64;
+        report.tables_in_index = store.lookup_count().await?;
         report.elapsed_ms = started.elapsed().as_millis() as u64;
         Ok(report)
     }

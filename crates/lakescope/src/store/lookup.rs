@@ -3,26 +3,53 @@
 //! Columns and partition columns are kept as JSON text: they are only ever read back whole, and one
 //! TEXT column keeps the SQL portable between SQLite and PostgreSQL.
 
+use std::sync::LazyLock;
+
 use super::{Pool, Store};
 use crate::error::{ErrorKind, ErrorReport, Result, ResultExt};
 use crate::lookup::{IndexError, IndexedTable, Layer};
 
-const UPSERT: &str = "INSERT INTO lookup_tables (source, namespace, name, source_kind, format, location, fingerprint, \
+/// The upsert of [`upsert_sql`] without its `VALUES` rows.
+const UPSERT_INTO: &str = "INSERT INTO lookup_tables (source, namespace, name, source_kind, format, location, fingerprint, \
      layer, owner, comment, columns_json, partition_columns, records, data_files, data_bytes, total_bytes, \
-     last_modified_ms, indexed_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
-     ON CONFLICT (source, namespace, name) DO UPDATE SET source_kind = excluded.source_kind, format = excluded.format, \
+     last_modified_ms, indexed_ms) VALUES ";
+const UPSERT_SET: &str = " ON CONFLICT (source, namespace, name) DO UPDATE SET source_kind = excluded.source_kind, format = excluded.format, \
      location = excluded.location, fingerprint = excluded.fingerprint, layer = excluded.layer, owner = excluded.owner, \
      comment = excluded.comment, columns_json = excluded.columns_json, partition_columns = excluded.partition_columns, \
      records = excluded.records, data_files = excluded.data_files, data_bytes = excluded.data_bytes, \
      total_bytes = excluded.total_bytes, last_modified_ms = excluded.last_modified_ms, indexed_ms = excluded.indexed_ms";
+/// Values per row of the upsert.
+const UPSERT_VALUES: usize = 18;
+/// Rows per statement of [`Store::lookup_upsert_many`]: one statement (one prepared-statement execution,
+/// one round trip to SQLite's worker thread) per this many rows; 64 × 18 bound values stays far below
+/// SQLite's 32766 and PostgreSQL's 65535.
+const ROWS_PER_STATEMENT: usize = 64;
 
-/// [`UPSERT`] with one row's values bound (`columns` and `parts` are its JSON texts).
-macro_rules! upsert_query {
-    ($t:expr, $columns:expr, $parts:expr) => {{
+static UPSERT_ONE: LazyLock<String> = LazyLock::new(|| upsert_sql(1));
+static UPSERT_MANY: LazyLock<String> = LazyLock::new(|| upsert_sql(ROWS_PER_STATEMENT));
+
+/// The upsert of `rows` rows: `INSERT … VALUES ($1, …, $18), ($19, …) ON CONFLICT … DO UPDATE`.
+fn upsert_sql(rows: usize) -> String {
+    let mut sql = String::from(UPSERT_INTO);
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for v in 0..UPSERT_VALUES {
+            let sep = if v == 0 { "" } else { ", " };
+            sql.push_str(&format!("{sep}${}", r * UPSERT_VALUES + v + 1));
+        }
+        sql.push(')');
+    }
+    sql.push_str(UPSERT_SET);
+    sql
+}
+
+/// One row's values bound to the query `$q` (`columns` and `parts` are its JSON texts), in the order of
+/// [`UPSERT_INTO`].
+macro_rules! bind_row {
+    ($q:expr, $t:expr, $columns:expr, $parts:expr) => {{
         let t = $t;
         let n = |v: u64| v as i64;
-        sqlx::query(UPSERT)
-            .bind(t.source.as_str())
+        $q.bind(t.source.as_str())
             .bind(t.namespace.as_str())
             .bind(t.name.as_str())
             .bind(t.source_kind.as_str())
@@ -91,25 +118,48 @@ impl Store {
             .with_context(|| format!("reading the lookup index of store {}", self.display))
     }
 
+    /// How many tables the index holds.
+    pub async fn lookup_count(&self) -> Result<u64> {
+        const SQL: &str = "SELECT COUNT(*) FROM lookup_tables";
+        let n = on_pool!(self, p => sqlx::query_scalar::<_, i64>(SQL).fetch_one(p).await)
+            .with_context(|| format!("counting the lookup index of store {}", self.display))?;
+        Ok(n.max(0) as u64)
+    }
+
     /// Insert or replace one table's row.
     pub async fn lookup_upsert(&self, t: &IndexedTable) -> Result<()> {
         let (columns, parts) = (serde_json::to_string(&t.columns)?, serde_json::to_string(&t.partition_columns)?);
-        on_pool!(self, p => upsert_query!(t, &columns, &parts).execute(p).await.map(|r| r.rows_affected()))
+        on_pool!(self, p => bind_row!(sqlx::query(sqlx::AssertSqlSafe(UPSERT_ONE.as_str())), t, &columns, &parts).execute(p).await.map(|r| r.rows_affected()))
             .with_context(|| format!("indexing {} in store {}", t.qualified_name(), self.display))?;
         Ok(())
     }
 
     /// Insert or replace many rows in one transaction (a metastore refresh writes 100k rows; one commit
-    /// per row would spend the whole refresh in fsync).
+    /// per row would spend the whole refresh in fsync), [`ROWS_PER_STATEMENT`] rows per statement.
     pub async fn lookup_upsert_many(&self, rows: &[IndexedTable]) -> Result<()> {
         let json: Vec<(String, String)> = rows
             .iter()
             .map(|t| Ok((serde_json::to_string(&t.columns)?, serde_json::to_string(&t.partition_columns)?)))
             .collect::<Result<_>>()?;
+        let (many, one) = (UPSERT_MANY.as_str(), UPSERT_ONE.as_str());
         on_pool!(self, p => async {
             let mut tx = p.begin().await?;
-            for (t, (columns, parts)) in rows.iter().zip(&json) {
-                upsert_query!(t, columns, parts).execute(&mut *tx).await?;
+            for (chunk, json) in rows.chunks(ROWS_PER_STATEMENT).zip(json.chunks(ROWS_PER_STATEMENT)) {
+                // PostgreSQL refuses to update one row twice in one statement: a chunk naming a table
+                // twice (or the last, short chunk) goes row by row, in order, as SQLite would do it.
+                let mut keys = std::collections::HashSet::with_capacity(chunk.len());
+                let distinct = chunk.iter().all(|t| keys.insert((&t.source, &t.namespace, &t.name)));
+                if chunk.len() == ROWS_PER_STATEMENT && distinct {
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(many));
+                    for (t, (columns, parts)) in chunk.iter().zip(json) {
+                        q = bind_row!(q, t, columns, parts);
+                    }
+                    q.execute(&mut *tx).await?;
+                } else {
+                    for (t, (columns, parts)) in chunk.iter().zip(json) {
+                        bind_row!(sqlx::query(sqlx::AssertSqlSafe(one)), t, columns, parts).execute(&mut *tx).await?;
+                    }
+                }
             }
             tx.commit().await
         }
@@ -170,7 +220,11 @@ impl Store {
 
     /// Forget every row and error of sources that are no longer configured; returns the tables removed.
     pub async fn lookup_forget_sources_except(&self, keep: &[String]) -> Result<Vec<(String, String, String)>> {
-        let listed = self.lookup_fingerprints().await?;
+        const SOURCES: &str = "SELECT DISTINCT source FROM lookup_tables";
+        let sources = on_pool!(self, p => sqlx::query_scalar::<_, String>(SOURCES).fetch_all(p).await)
+            .with_context(|| format!("reading the lookup index of store {}", self.display))?;
+        // Usually every indexed source is still configured: then no table row needs reading.
+        let listed = if sources.iter().all(|s| keep.contains(s)) { Vec::new() } else { self.lookup_fingerprints().await? };
         let gone: Vec<(String, String, String)> =
             listed.into_iter().filter(|r| !keep.contains(&r.0)).map(|(s, ns, n, _)| (s, ns, n)).collect();
         for (s, ns, n) in &gone {

@@ -197,3 +197,55 @@ async fn a_new_store_opened_many_times_at_once_migrates_once() {
         r.expect("every concurrent open of a new store succeeds").close().await;
     }
 }
+
+fn indexed(name: &str, bytes: u64) -> crate::lookup::IndexedTable {
+    use crate::lookup::{IndexedColumn, IndexedTable, Layer};
+    IndexedTable {
+        source: "hms".into(),
+        namespace: "ods".into(),
+        name: name.into(),
+        source_kind: "hms".into(),
+        format: TableFormat::Parquet,
+        location: format!("s3://lake/ods/{name}"),
+        fingerprint: format!("hms:{bytes}"),
+        layer: Layer::of("ods", name),
+        owner: bytes.is_multiple_of(2).then(|| "data-eng".to_string()),
+        comment: None,
+        columns: vec![IndexedColumn { name: "id".into(), data_type: "bigint".into(), comment: Some(format!("{bytes}")) }],
+        partition_columns: vec!["dt".into()],
+        records: (!bytes.is_multiple_of(3)).then_some(bytes * 10),
+        data_files: bytes % 7,
+        data_bytes: bytes,
+        total_bytes: bytes,
+        last_modified_ms: Some(bytes as i64),
+        indexed_ms: 1,
+    }
+}
+
+/// Many rows per statement write what one statement per row writes: 150 rows are two full statements
+/// and a short tail; a table named twice within one statement's rows keeps its last row (as row by row);
+/// rows already indexed are replaced.
+#[tokio::test]
+async fn upserting_many_rows_equals_upserting_them_one_by_one() {
+    let d = tempfile::tempdir().unwrap();
+    let (many, one) = (
+        Store::open(Some(d.path().join("many.db").to_str().unwrap())).await.unwrap(),
+        Store::open(Some(d.path().join("one.db").to_str().unwrap())).await.unwrap(),
+    );
+    let first: Vec<_> = (0..150).map(|i| indexed(&format!("t{i:03}"), i)).collect();
+    let mut second: Vec<_> = (100..250).map(|i| indexed(&format!("t{i:03}"), i * 1000)).collect();
+    second[3] = indexed("t110", 42);
+    for rows in [&first, &second] {
+        many.lookup_upsert_many(rows).await.unwrap();
+        for r in rows.iter() {
+            one.lookup_upsert(r).await.unwrap();
+        }
+    }
+    let (got, want) = (many.lookup_tables().await.unwrap(), one.lookup_tables().await.unwrap());
+    assert_eq!(got.len(), 250);
+    assert_eq!(got, want);
+    let t110 = got.iter().find(|t| t.name == "t110").unwrap();
+    assert_eq!(t110.data_bytes, 110_000, "the later row of a table named twice wins");
+    assert_eq!(got.iter().find(|t| t.name == "t050").unwrap(), &indexed("t050", 50));
+    assert_eq!(many.lookup_count().await.unwrap(), 250);
+}

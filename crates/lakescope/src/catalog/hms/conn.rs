@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
+use futures::TryStreamExt;
 use sqlx::{Connection as _, Row};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -53,6 +54,8 @@ struct Ctx {
 
 /// A text row: `None` for SQL NULL.
 pub type TextRow = Vec<Option<String>>;
+/// The most columns a query of this module selects (rows are decoded into a fixed array).
+const MAX_COLUMNS: usize = 16;
 
 impl Connection {
     pub async fn open(source: &SourceConfig) -> Result<Self> {
@@ -121,26 +124,43 @@ impl Connection {
     /// The SQL text is assembled only from this module's constants (identifiers, casts); every value
     /// that comes from a user or a catalog is a bound parameter.
     pub async fn rows(&mut self, sql: &str, binds: &[&str], doing: &str) -> Result<Vec<TextRow>> {
+        let mut out = Vec::new();
+        self.each_row(sql, binds, doing, |r| out.push(r.iter().map(|v| v.map(str::to_string)).collect())).await?;
+        Ok(out)
+    }
+
+    /// [`Connection::rows`] without collecting them: `f` sees each row as it arrives, its values
+    /// borrowed from the driver's buffer. The index reads a million rows this way: no string is made
+    /// for a value it only compares or parses, and no list of rows is held.
+    pub async fn each_row(&mut self, sql: &str, binds: &[&str], doing: &str, mut f: impl FnMut(&[Option<&str>])) -> Result<()> {
         let sql = render(sql, self.dialect);
-        let res = match &mut self.conn {
-            Conn::Pg(c) => {
+        macro_rules! stream_rows {
+            ($c:expr) => {{
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
                 for b in binds {
                     q = q.bind(*b);
                 }
-                q.fetch_all(c).await.and_then(|rows| {
-                    rows.iter().map(|r| (0..r.len()).map(|i| r.try_get::<Option<String>, _>(i)).collect()).collect()
-                })
-            }
-            Conn::My(c) => {
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-                for b in binds {
-                    q = q.bind(*b);
+                let mut rows = q.fetch($c);
+                async {
+                    while let Some(row) = rows.try_next().await? {
+                        let n = row.len();
+                        if n > MAX_COLUMNS {
+                            return Err(sqlx::Error::ColumnIndexOutOfBounds { index: n - 1, len: MAX_COLUMNS });
+                        }
+                        let mut values: [Option<&str>; MAX_COLUMNS] = [None; MAX_COLUMNS];
+                        for (i, v) in values.iter_mut().enumerate().take(n) {
+                            *v = row.try_get::<Option<&str>, _>(i)?;
+                        }
+                        f(&values[..n]);
+                    }
+                    Ok(())
                 }
-                q.fetch_all(c).await.and_then(|rows| {
-                    rows.iter().map(|r| (0..r.len()).map(|i| r.try_get::<Option<String>, _>(i)).collect()).collect()
-                })
-            }
+                .await
+            }};
+        }
+        let res: std::result::Result<(), sqlx::Error> = match &mut self.conn {
+            Conn::Pg(c) => stream_rows!(c),
+            Conn::My(c) => stream_rows!(c),
         };
         res.map_err(|e| self.ctx.fail(e.into(), doing))
     }
@@ -162,11 +182,16 @@ impl Connection {
             value = self.text(r#"p."PARAM_VALUE""#),
         );
         let mut params: HashMap<String, HashMap<String, String>> = HashMap::new();
-        for r in self.rows(&sql, keys, "reading TABLE_PARAMS").await? {
-            if let [Some(id), Some(k), Some(v)] = r.as_slice() {
-                params.entry(id.clone()).or_default().insert(k.clone(), v.clone());
+        self.each_row(&sql, keys, "reading TABLE_PARAMS", |r| {
+            if let [Some(id), Some(k), Some(v)] = r {
+                let of_table = match params.get_mut(*id) {
+                    Some(p) => p,
+                    None => params.entry(id.to_string()).or_default(),
+                };
+                of_table.insert(k.to_string(), v.to_string());
             }
-        }
+        })
+        .await?;
         Ok(params)
     }
 
@@ -178,11 +203,12 @@ impl Connection {
             value = self.text(r#"p."PARAM_VALUE""#),
         );
         let mut paths = HashMap::new();
-        for r in self.rows(&sql, &["path"], "reading SERDE_PARAMS").await? {
-            if let [Some(id), Some(v)] = r.as_slice() {
-                paths.insert(id.clone(), v.clone());
+        self.each_row(&sql, &["path"], "reading SERDE_PARAMS", |r| {
+            if let [Some(id), Some(v)] = r {
+                paths.insert(id.to_string(), v.to_string());
             }
-        }
+        })
+        .await?;
         Ok(paths)
     }
 
@@ -192,20 +218,22 @@ impl Connection {
         match self.dialect {
             // What `~ '^-?[0-9]{1,18}$'` accepts, tested with string functions: over a million partitions'
             // parameters the regular expression took three times as long as the whole aggregation.
-            Dialect::Postgres => {
-                let e = text_expr;
-                format!(
-                    "CASE WHEN translate({e}, '0123456789', '') = '' AND length({e}) BETWEEN 1 AND 18 THEN CAST({e} AS BIGINT) \
-                          WHEN translate({e}, '0123456789', '') = '-' AND strpos({e}, '-') = 1 AND length({e}) BETWEEN 2 AND 19 \
-                          THEN CAST({e} AS BIGINT) END"
-                )
-            }
+            Dialect::Postgres => format!("CASE WHEN {} THEN CAST({text_expr} AS BIGINT) END", pg_is_integer(text_expr)),
             Dialect::MySql => {
                 format!("CASE WHEN {text_expr} REGEXP '^-?[0-9]{{1,18}}$' THEN CAST({text_expr} AS SIGNED) END")
             }
         }
     }
 
+}
+
+/// Whether a PostgreSQL text expression is what [`Connection::integer`] reads as an integer: 1 to 18
+/// digits, or `-` and 1 to 18 digits (no spaces, no `+`: a stricter reading than `CAST(… AS BIGINT)`).
+pub fn pg_is_integer(e: &str) -> String {
+    format!(
+        "(translate({e}, '0123456789', '') = '' AND length({e}) BETWEEN 1 AND 18 \
+          OR translate({e}, '0123456789', '') = '-' AND strpos({e}, '-') = 1 AND length({e}) BETWEEN 2 AND 19)"
+    )
 }
 
 impl Ctx {

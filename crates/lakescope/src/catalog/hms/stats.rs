@@ -8,11 +8,14 @@
 //! metastore table (TBLS, TABLE_PARAMS, SERDE_PARAMS, PARTITION_KEYS, PARTITIONS, PARTITION_PARAMS,
 //! COLUMNS_V2), never one per registered table, so a refresh costs the same few round trips at any size.
 //! Columns are fetched separately ([`MetastoreReader::columns`]) so an incremental refresh reads them
-//! only for tables that changed.
+//! only for tables that changed; a first index, which needs them all, reads them on a session of its own
+//! while the rest is read ([`MetastoreReader::all_columns`]). Rows are handled as they arrive, their
+//! values borrowed (`Connection::each_row`): at a million rows, a string per value and a list of every
+//! row cost more than the reading.
 
 use std::collections::HashMap;
 
-use super::conn::Connection;
+use super::conn::{pg_is_integer, Connection, Dialect};
 use super::{classify, table_rows, Registered, TableProblem, DEFAULT_CATALOG};
 use crate::catalog::CatalogEntry;
 use crate::error::Result;
@@ -113,23 +116,28 @@ impl MetastoreReader {
             ty = db.text(r#"k."PKEY_TYPE""#),
         );
         let mut keys: HashMap<String, Vec<IndexedColumn>> = HashMap::new();
-        for r in db.rows(&keys_sql, &[], "reading PARTITION_KEYS").await? {
-            if let [Some(id), Some(k), ty, comment] = r.as_slice() {
-                let c = IndexedColumn { name: k.clone(), data_type: ty.clone().unwrap_or_default(), comment: comment.clone() };
-                keys.entry(id.clone()).or_default().push(c);
+        db.each_row(&keys_sql, &[], "reading PARTITION_KEYS", |r| {
+            if let [Some(id), Some(k), ty, comment] = r {
+                let c = IndexedColumn { name: k.to_string(), data_type: ty.unwrap_or_default().to_string(), comment: comment.map(str::to_string) };
+                match keys.get_mut(*id) {
+                    Some(of_table) => of_table.push(c),
+                    None => drop(keys.insert(id.to_string(), vec![c])),
+                }
             }
-        }
+        })
+        .await?;
         let count_sql = format!(
             r#"SELECT {tbl_id}, {n} FROM "PARTITIONS" p GROUP BY p."TBL_ID""#,
             tbl_id = db.text(r#"p."TBL_ID""#),
             n = db.text("COUNT(*)"),
         );
         let mut partitions: HashMap<String, u64> = HashMap::new();
-        for r in db.rows(&count_sql, &[], "counting PARTITIONS").await? {
-            if let [Some(id), Some(n)] = r.as_slice() {
-                partitions.insert(id.clone(), n.parse().unwrap_or(0));
+        db.each_row(&count_sql, &[], "counting PARTITIONS", |r| {
+            if let [Some(id), Some(n)] = r {
+                partitions.insert(id.to_string(), n.parse().unwrap_or(0));
             }
-        }
+        })
+        .await?;
         Ok((tables, params, paths, keys, partitions))
     }
 
@@ -161,7 +169,8 @@ impl MetastoreReader {
             };
             let partition_keys = keys.remove(&tbl_id).unwrap_or_default();
             let n_parts = partitions.get(&tbl_id).copied().unwrap_or(0);
-            let part = |k: &str| sums.get(&(tbl_id.clone(), k.to_string())).copied();
+            let of_table = sums.get(&tbl_id);
+            let part = |k: &str| of_table.and_then(|s| s[part_stat(k)?]);
             let stats = if format == TableFormat::Parquet { hive_stats(p, &partition_keys, n_parts, &part) } else { None };
             let last_ddl_ms = last_ddl_ms(p, &part);
             let owner = get(10);
@@ -200,32 +209,53 @@ impl MetastoreReader {
 
     /// The columns of the given storage descriptors' column sets (`CD_ID`), in column order.
     pub async fn columns(&mut self, cd_ids: &[&str]) -> Result<HashMap<String, Vec<IndexedColumn>>> {
-        let db = &mut self.db;
-        let select = format!(
-            r#"SELECT {cd}, c."COLUMN_NAME", {ty}, c."COMMENT" FROM "COLUMNS_V2" c"#,
-            cd = db.text(r#"c."CD_ID""#),
-            ty = db.text(r#"c."TYPE_NAME""#),
-        );
-        let order = r#" ORDER BY c."CD_ID", c."INTEGER_IDX""#;
-        let mut rows = Vec::new();
-        if cd_ids.len() > COLUMNS_BY_ID_MAX {
-            rows = db.rows(&format!("{select}{order}"), &[], "reading COLUMNS_V2").await?;
-        } else {
+        columns(&mut self.db, Some(cd_ids)).await
+    }
+
+    /// Every column set of the metastore, on a session of its own: a first index needs them all, so
+    /// they are read while [`MetastoreReader::tables`] reads the rest rather than after it.
+    pub async fn all_columns(source: &SourceConfig) -> Result<HashMap<String, Vec<IndexedColumn>>> {
+        columns(&mut Connection::open(source).await?, None).await
+    }
+}
+
+/// The columns of the given column sets (`CD_ID`; `None`: all of them), in column order.
+async fn columns(db: &mut Connection, cd_ids: Option<&[&str]>) -> Result<HashMap<String, Vec<IndexedColumn>>> {
+    let select = format!(
+        r#"SELECT {cd}, c."COLUMN_NAME", {ty}, c."COMMENT" FROM "COLUMNS_V2" c"#,
+        cd = db.text(r#"c."CD_ID""#),
+        ty = db.text(r#"c."TYPE_NAME""#),
+    );
+    let order = r#" ORDER BY c."CD_ID", c."INTEGER_IDX""#;
+    let mut out: HashMap<String, Vec<IndexedColumn>> = HashMap::new();
+    // Rows come grouped by CD_ID: the current column set is kept at hand, not looked up per row.
+    let mut current: Option<(String, Vec<IndexedColumn>)> = None;
+    let mut add = |r: &[Option<&str>]| {
+        let [Some(cd), Some(name), ty, comment] = r else { return };
+        let c = IndexedColumn { name: name.to_string(), data_type: ty.unwrap_or_default().to_string(), comment: comment.map(str::to_string) };
+        match &mut current {
+            Some((at, cols)) if at == cd => cols.push(c),
+            _ => {
+                if let Some((at, cols)) = current.replace((cd.to_string(), vec![c])) {
+                    out.entry(at).or_default().extend(cols);
+                }
+            }
+        }
+    };
+    match cd_ids.filter(|ids| ids.len() <= COLUMNS_BY_ID_MAX) {
+        None => db.each_row(&format!("{select}{order}"), &[], "reading COLUMNS_V2", &mut add).await?,
+        Some(cd_ids) => {
             for chunk in cd_ids.chunks(IDS_PER_QUERY) {
                 let list = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
                 let sql = format!("{select} WHERE {} IN ({list}){order}", db.text(r#"c."CD_ID""#));
-                rows.extend(db.rows(&sql, chunk, "reading COLUMNS_V2").await?);
+                db.each_row(&sql, chunk, "reading COLUMNS_V2", &mut add).await?;
             }
         }
-        let mut out: HashMap<String, Vec<IndexedColumn>> = HashMap::new();
-        for r in rows {
-            let mut it = r.into_iter();
-            let (Some(cd), Some(name)) = (it.next().flatten(), it.next().flatten()) else { continue };
-            let data_type = it.next().flatten().unwrap_or_default();
-            out.entry(cd).or_default().push(IndexedColumn { name, data_type, comment: it.next().flatten() });
-        }
-        Ok(out)
     }
+    if let Some((at, cols)) = current {
+        out.entry(at).or_default().extend(cols);
+    }
+    Ok(out)
 }
 
 /// Hive's statistics for a table: summed over its partitions when it is partitioned and every
@@ -253,35 +283,82 @@ fn hive_stats(
     })
 }
 
-/// Every partitioned table's statistics summed over its partitions, per parameter: `(TBL_ID, key) → sum`.
-async fn partition_sums(db: &mut Connection) -> Result<HashMap<(String, String), Sum>> {
-    // The value is parsed once per row in the inner query, then aggregated per table and key.
-    let sums_sql = format!(
-        r#"SELECT {tbl_id}, x.k, {sum}, {min}, {max}, {count}
-           FROM (SELECT p."TBL_ID" AS tbl, pp."PARAM_KEY" AS k, {num} AS v
+/// A partition parameter's place in [`PART_STATS`].
+fn part_stat(key: &str) -> Option<usize> {
+    PART_STATS.iter().position(|k| *k == key)
+}
+
+/// Per partitioned table (TBL_ID), the sums of each of [`PART_STATS`] over its partitions.
+type PartitionSums = HashMap<String, [Option<Sum>; PART_STATS.len()]>;
+
+/// Every partitioned table's statistics summed over its partitions, per parameter.
+///
+/// A value counts when it is an integer of at most 18 digits ([`Connection::integer`]). Testing that
+/// costs the server more than the aggregation itself when the test is written into each aggregate (the
+/// planner repeats it for SUM, MIN, MAX and COUNT), so on PostgreSQL the sums are first taken with a
+/// plain cast and the test made once per value, counting the values it refuses: when there is none —
+/// every value is one the strict reading takes too — the sums are the same; else (or when the cast
+/// fails on a stray value) the strict query decides.
+async fn partition_sums(db: &mut Connection) -> Result<PartitionSums> {
+    if db.dialect == Dialect::Postgres {
+        let v = r#"pp."PARAM_VALUE""#;
+        let sql = sums_sql(db, &format!("CAST({v} AS BIGINT)"), &format!("{} AS ok", pg_is_integer(v)), "COUNT(*) FILTER (WHERE NOT x.ok)");
+        let mut refused = 0u64;
+        let fast = read_sums(db, &sql, |r| refused += r.and_then(|n| n.parse::<u64>().ok()).unwrap_or(1)).await;
+        if let Ok(sums) = fast
+            && refused == 0
+        {
+            return Ok(sums);
+        }
+    }
+    let sql = sums_sql(db, &db.integer(&db.text(r#"pp."PARAM_VALUE""#)), "TRUE AS ok", "0");
+    read_sums(db, &sql, |_| {}).await
+}
+
+/// The per-table, per-key aggregation of `value` over PARTITION_PARAMS; `ok` is computed once per
+/// value, `refused` aggregates it (the query's 7th column).
+fn sums_sql(db: &Connection, value: &str, ok: &str, refused: &str) -> String {
+    // The value is computed once per row in the inner query, then aggregated per table and key.
+    format!(
+        r#"SELECT {tbl_id}, x.k, {sum}, {min}, {max}, {count}, {refused}
+           FROM (SELECT p."TBL_ID" AS tbl, pp."PARAM_KEY" AS k, {value} AS v, {ok}
                  FROM "PARTITION_PARAMS" pp JOIN "PARTITIONS" p ON p."PART_ID" = pp."PART_ID"
                  WHERE pp."PARAM_KEY" IN ($1, $2, $3, $4)) x
            GROUP BY x.tbl, x.k"#,
         tbl_id = db.text("x.tbl"),
-        num = db.integer(&db.text(r#"pp."PARAM_VALUE""#)),
         sum = db.text("SUM(x.v)"),
         min = db.text("MIN(x.v)"),
         max = db.text("MAX(x.v)"),
         count = db.text("COUNT(x.v)"),
-    );
-    let mut sums: HashMap<(String, String), Sum> = HashMap::new();
-    for r in db.rows(&sums_sql, &PART_STATS, "summing PARTITION_PARAMS").await? {
-        let int = |i: usize| r.get(i).cloned().flatten().and_then(|v| v.parse::<i64>().ok());
-        if let [Some(id), Some(k), ..] = r.as_slice() {
+        refused = db.text(refused),
+    )
+}
+
+async fn read_sums(db: &mut Connection, sql: &str, mut refused: impl FnMut(Option<&str>)) -> Result<PartitionSums> {
+    let mut sums = PartitionSums::new();
+    db.each_row(sql, &PART_STATS, "summing PARTITION_PARAMS", |r| {
+        let int = |i: usize| r.get(i).copied().flatten().and_then(|v| v.parse::<i64>().ok());
+        if let [Some(id), Some(k), ..] = r
+            && let Some(at) = part_stat(k)
+        {
+            refused(r.get(6).copied().flatten());
             let s = Sum {
                 sum: int(2).unwrap_or(0),
                 min: int(3).unwrap_or(0),
                 max: int(4).unwrap_or(0),
                 count: int(5).unwrap_or(0).max(0) as u64,
             };
-            sums.insert((id.clone(), k.clone()), s);
+            match sums.get_mut(*id) {
+                Some(of_table) => of_table[at] = Some(s),
+                None => {
+                    let mut of_table = [None; PART_STATS.len()];
+                    of_table[at] = Some(s);
+                    sums.insert(id.to_string(), of_table);
+                }
+            }
         }
-    }
+    })
+    .await?;
     Ok(sums)
 }
 
