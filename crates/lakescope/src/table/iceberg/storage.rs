@@ -60,13 +60,15 @@ pub(super) fn breakdown(
     }
     let reach_of = |ids: &mut dyn Iterator<Item = i64>| -> Reach {
         let mut r = Reach::default();
-        // Snapshots share most of their manifests: each distinct one is resolved once.
-        let mut manifests: HashSet<&Arc<str>> = HashSet::new();
+        // Snapshots share most of their manifests: each distinct one is resolved once. The lists hold
+        // one shared `Arc` per distinct path, so the address tells them apart without hashing paths.
+        let mut seen: HashSet<*const u8> = HashSet::new();
+        let mut manifests: Vec<&Arc<str>> = Vec::new();
         for id in ids {
             let Some(s) = m.snapshot_by_id(id) else { continue };
             r.meta.insert(rel(s.manifest_list()));
             r.meta.extend(stats.get(&id).into_iter().flatten().cloned());
-            manifests.extend(refs.lists.get(&id).into_iter().flatten());
+            manifests.extend(refs.lists.get(&id).into_iter().flatten().filter(|mp| seen.insert(Arc::as_ptr(mp).cast::<u8>())));
         }
         for mp in manifests {
             r.meta.insert(rel(mp));
