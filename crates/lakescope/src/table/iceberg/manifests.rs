@@ -170,9 +170,24 @@ pub(super) async fn read_manifests<'a>(
     futures::stream::iter(reads).buffer_unordered(CONCURRENCY).collect().await
 }
 
+/// One manifest, decoded on the blocking pool (so a table with a thousand manifests uses every core)
+/// and summed here.
 async fn read_manifest(root: &Location, path: &str, m: &Listed, snapshot_ms: &HashMap<i64, i64>) -> Result<ManifestSummary> {
     let bytes = root.resolve_absolute(path)?.read("").await?;
-    summarize(path, &bytes, m.added_snapshot_id, snapshot_ms)
+    let (owned_path, added) = (path.to_string(), m.added_snapshot_id);
+    let (names, rows) = tokio::task::spawn_blocking(move || read_rows(&owned_path, &bytes, added))
+        .await
+        .map_err(|e| Error::internal(format!("reading {path}: {e}")))??;
+    Ok(fold(&names, rows, snapshot_ms))
+}
+
+/// A manifest's partition field names and entries: the fast reader first; the iceberg crate's for what
+/// it cannot vouch for ([`fast_avro`]).
+fn read_rows(path: &str, bytes: &[u8], added_snapshot_id: i64) -> Result<(Vec<String>, Vec<Row>)> {
+    match fast_avro::manifest(bytes, added_snapshot_id) {
+        Some(read) => Ok(read),
+        None => rows(path, bytes, added_snapshot_id),
+    }
 }
 
 /// One manifest entry, as much of it as a [`ManifestSummary`] needs; both readers produce these.
@@ -200,10 +215,7 @@ pub(super) fn parse_manifest(bytes: &[u8], path: &str) -> Result<Manifest> {
 /// list says added it (inherited by v2 entries that leave theirs out). The fast reader first; the
 /// iceberg crate's for what it cannot vouch for ([`fast_avro`]).
 pub(super) fn summarize(path: &str, bytes: &[u8], added_snapshot_id: i64, snapshot_ms: &HashMap<i64, i64>) -> Result<ManifestSummary> {
-    let (names, rows) = match fast_avro::manifest(bytes, added_snapshot_id) {
-        Some(read) => read,
-        None => rows(path, bytes, added_snapshot_id)?,
-    };
+    let (names, rows) = read_rows(path, bytes, added_snapshot_id)?;
     Ok(fold(&names, rows, snapshot_ms))
 }
 
