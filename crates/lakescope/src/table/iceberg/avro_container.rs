@@ -35,7 +35,7 @@ enum Codec {
 }
 
 /// A zig-zag varint `long`.
-fn long(b: &mut &[u8]) -> Option<i64> {
+pub(super) fn long(b: &mut &[u8]) -> Option<i64> {
     let mut v: u64 = 0;
     for shift in (0..64).step_by(7) {
         let (&byte, rest) = b.split_first()?;
@@ -46,6 +46,12 @@ fn long(b: &mut &[u8]) -> Option<i64> {
         }
     }
     None
+}
+
+/// Length-prefixed bytes (Avro's `bytes` and `string`).
+pub(super) fn chunk<'a>(b: &mut &'a [u8]) -> Option<&'a [u8]> {
+    let n = long(b)?;
+    take(b, n)
 }
 
 fn take<'a>(b: &mut &'a [u8], n: i64) -> Option<&'a [u8]> {
@@ -74,10 +80,8 @@ impl<'a> Container<'a> {
                 long(&mut b)?; // the block's size in bytes
             }
             for _ in 0..count {
-                let len = long(&mut b)?;
-                let key = std::str::from_utf8(take(&mut b, len)?).ok()?.to_string();
-                let len = long(&mut b)?;
-                meta.insert(key, take(&mut b, len)?.to_vec());
+                let key = std::str::from_utf8(chunk(&mut b)?).ok()?.to_string();
+                meta.insert(key, chunk(&mut b)?.to_vec());
             }
         }
         let sync = take(&mut b, 16)?;

@@ -13,6 +13,7 @@
 //! for 87 GB and abort the process. Each entry takes at least two bytes, so a count larger than half
 //! the bytes left is `Corrupt` here.
 
+use super::avro_container::{chunk, long};
 use crate::{Error, Result};
 
 /// Avro's primitive type names: a `type` string that is none of these refers to a named type.
@@ -82,28 +83,6 @@ fn writer_schema(bytes: &[u8]) -> std::result::Result<Option<&[u8]>, (u64, usize
             }
         }
     }
-}
-
-/// A zig-zag varint (Avro's `long`).
-fn long(rest: &mut &[u8]) -> Option<i64> {
-    let mut n: u64 = 0;
-    for shift in (0..64).step_by(7) {
-        let (&b, tail) = rest.split_first()?;
-        *rest = tail;
-        n |= u64::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            return Some((n >> 1) as i64 ^ -((n & 1) as i64));
-        }
-    }
-    None
-}
-
-/// Length-prefixed bytes (Avro's `bytes` and `string`).
-fn chunk<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
-    let len = usize::try_from(long(rest)?).ok()?;
-    let (head, tail) = (rest.get(..len)?, rest.get(len..)?);
-    *rest = tail;
-    Some(head)
 }
 
 #[cfg(test)]
