@@ -22,7 +22,7 @@ type Reply<T> = Result<T, ErrorReport>;
 
 /// The workspace remembered in `file` (tests name one), else in the user's config dir.
 pub fn workspace(file: Option<PathBuf>) -> SparkWorkspace {
-    SparkWorkspace::open(file.unwrap_or_else(ws::default_inputs_file), Default::default())
+    SparkWorkspace::open(file.unwrap_or_else(ws::default_inputs_file))
 }
 
 /// Push every read's progress to the page as `spark-progress` events (throttled; the read's last
@@ -41,6 +41,14 @@ pub fn push_progress(app: &AppHandle) {
     }));
 }
 
+/// The workspace, pricing with the compute prices of the profile chosen in Settings (read each time, as
+/// the Overview does, so a choice or an edited profile shows on the next call).
+async fn priced<'a>(state: &'a State<'_, AppState>) -> Result<&'a SparkWorkspace, ErrorReport> {
+    let (_, profile) = crate::settings::rules_and_profile().map_err(report)?;
+    state.spark.use_prices(&profile.name, profile.compute).await;
+    Ok(&state.spark)
+}
+
 fn report(e: lakescope::Error) -> ErrorReport {
     eprintln!("lakescope: {:?}: {}", e.kind, e.detailed());
     e.to_report()
@@ -48,34 +56,34 @@ fn report(e: lakescope::Error) -> ErrorReport {
 
 #[tauri::command]
 pub async fn spark_overview(state: State<'_, AppState>) -> Reply<SparkOverview> {
-    Ok(state.spark.overview().await)
+    Ok(priced(&state).await?.overview().await)
 }
 
 /// Open a log file, a folder of logs, an object-store prefix or a History Server URL (remembered).
 #[tauri::command]
 pub async fn spark_add_input(state: State<'_, AppState>, input: String) -> Reply<SparkOverview> {
     state.spark.add(&input).map_err(report)?;
-    Ok(state.spark.overview().await)
+    Ok(priced(&state).await?.overview().await)
 }
 
 /// Open the bundled demo logs, gathered once into the app's data dir.
 #[tauri::command]
 pub async fn spark_add_demo(state: State<'_, AppState>) -> Reply<SparkOverview> {
     state.spark.add_demo(&ws::default_demo_logs_dir()).map_err(report)?;
-    Ok(state.spark.overview().await)
+    Ok(priced(&state).await?.overview().await)
 }
 
 #[tauri::command]
 pub async fn spark_remove_input(state: State<'_, AppState>, input: String) -> Reply<SparkOverview> {
     state.spark.remove(&input).await.map_err(report)?;
-    Ok(state.spark.overview().await)
+    Ok(priced(&state).await?.overview().await)
 }
 
 /// Re-read every opened input.
 #[tauri::command]
 pub async fn spark_refresh(state: State<'_, AppState>) -> Reply<SparkOverview> {
     state.spark.refresh().await;
-    Ok(state.spark.overview().await)
+    Ok(priced(&state).await?.overview().await)
 }
 
 #[tauri::command]
@@ -85,7 +93,7 @@ pub async fn spark_app_page(
     app_id: String,
     options: ChartOptions,
 ) -> Reply<SparkAppPage> {
-    state.spark.app_page(&input, &app_id, &options).await.map_err(report)
+    priced(&state).await?.app_page(&input, &app_id, &options).await.map_err(report)
 }
 
 /// Write the memory chart to `path` (`.svg` or `.png`); returns the path written.
@@ -97,7 +105,7 @@ pub async fn spark_export_chart(
     options: ChartOptions,
     path: String,
 ) -> Reply<String> {
-    state.spark.export_chart(&input, &app_id, &options, &PathBuf::from(path)).await.map_err(report)
+    priced(&state).await?.export_chart(&input, &app_id, &options, &PathBuf::from(path)).await.map_err(report)
 }
 
 /// Stop reading `input` (every input being read, when none is named): the call that is reading it

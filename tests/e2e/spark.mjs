@@ -192,15 +192,25 @@ export async function scenarioSpark() {
   const scenario = "spark";
   const demoDir = path.join(ROOT, "target/test-demo");
   cliJson(["demo", "--dir", demoDir, "--anchor", ANCHOR]);
-  const [over] = cliJson(["spark", path.join(LOGS, "overallocated")]);
-  const [py] = cliJson(["spark", path.join(LOGS, "python_udf_heavy")]);
-  const [blind] = cliJson(["spark", path.join(LOGS, "no_stage_metrics")]);
+  // The user's own price profile, chosen in Settings (the files Settings writes: the overview scenario
+  // drives that form): every dollar on the page must be what `lakescope spark --profile` prints, which
+  // differs from the built-ins' compute prices.
+  const home = path.join(OUT, "home-spark");
+  rmSync(home, { recursive: true, force: true });
+  const config = path.join(home, "config/lakescope");
+  mkdirSync(path.join(config, "prices"), { recursive: true });
+  const profile = path.join(config, "prices/team-compute.toml");
+  writeFileSync(profile, `name = "team-compute"\ndescription = "E2E: the team's own compute prices"\n\n[storage]\nusd_per_month = 23.0\nper = "TB"\n\n[compute]\nusd_per_gib_hour = 0.0125\nusd_per_vcore_hour = 0.0875\n`);
+  writeFileSync(path.join(config, "price_profile.json"), JSON.stringify({ profile: "team-compute" }));
+  const sparkCli = (input) => cliJson(["spark", input, "--profile", profile]);
+  const [over] = sparkCli(path.join(LOGS, "overallocated"));
+  const [py] = sparkCli(path.join(LOGS, "python_udf_heavy"));
+  const [blind] = sparkCli(path.join(LOGS, "no_stage_metrics"));
+  const [overDefault] = cliJson(["spark", path.join(LOGS, "overallocated")]);
+  assert(over.memory.cost.wasted_usd !== overDefault.memory.cost.wasted_usd, "the test profile prices differently from the default");
   assert(over.advice.some((v) => v.kind === "over-allocated"), "the over-allocated fixture gets over-allocated advice from the CLI");
   assert(py.advice.some((v) => v.kind === "python-heavy"), "the Python-heavy fixture gets python-heavy advice from the CLI");
 
-  const home = path.join(OUT, "home-spark");
-  rmSync(home, { recursive: true, force: true });
-  mkdirSync(path.join(home, "config"), { recursive: true });
   const env = {
     LAKESCOPE_DEMO_DIR: demoDir,
     LAKESCOPE_SOURCES: "",
@@ -223,7 +233,8 @@ export async function scenarioSpark() {
 
     await wd.click('[data-testid="spark-demo"]');
     await wd.waitFor(`[data-testid="spark-input"][data-input="${demoLogs}"]`, 60000);
-    const all = cliJson(["spark", demoLogs]);
+    const all = sparkCli(demoLogs);
+    assertEq(await wd.exec(`return document.querySelector('[data-testid="spark-pricing"]').dataset.profile;`), "team-compute", "the page says which price profile it uses");
     await wd.until(`return document.querySelectorAll('[data-testid="spark-app-row"]').length === arguments[0];`, "every demo application listed", 20000, all.length);
     assertEq(await wd.exec(`return Number(document.querySelector('[data-testid="spark-input"]').dataset.apps);`), all.length, "applications of the demo input");
     await shot(wd, scenario, "list");

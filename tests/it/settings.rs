@@ -11,7 +11,7 @@ use lakescope::cost::{ByteUnit, PriceProfile, Prices, RequestPrices, StoragePric
 use lakescope::findings::{Rules, SchemaRule};
 use serde_json::Value;
 
-use crate::support::{cli, cli_json, demo, AS_OF};
+use crate::support::{cli, cli_json, demo, repo_root, AS_OF};
 
 const AS_OF_MS: i64 = 1_796_040_000_000; // 2026-11-30T12:00:00Z
 const TIB: f64 = 1_099_511_627_776.0;
@@ -102,4 +102,35 @@ fn rules_saved_in_settings_give_the_cli_the_findings_the_engine_computes_from_th
     let kinds: Vec<&str> = cli_report["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
     // jdoe (the demo's usr_jdoe) is not on the saved list.
     assert!(kinds.contains(&"departed_owner"), "{kinds:?}");
+}
+
+/// `lakescope spark --profile NAME` prices executors with the saved profile's compute prices, as the
+/// app's Spark page does with the chosen profile; `--usd-per-*` still override one price.
+#[test]
+fn a_saved_profile_prices_spark_executors_and_explicit_prices_override_it() {
+    let home = tempfile::tempdir().unwrap();
+    let profile = PriceProfile {
+        name: "team-compute".into(),
+        description: String::new(),
+        storage: StoragePrice { usd_per_month: 23.0, per: ByteUnit::TB, replication: 1 },
+        requests: RequestPrices::default(),
+        compute: Prices { usd_per_gib_hour: 0.0125, usd_per_vcore_hour: 0.0875 },
+    };
+    lakescope::settings::save_profile(&home.path().join("lakescope"), &profile).unwrap();
+    let log = repo_root().join("assets/spark/logs/overallocated");
+    let log = log.to_str().unwrap();
+    let cost = |args: &[&str]| {
+        let apps = cli_in(home.path(), &[&["spark", log][..], args].concat());
+        apps[0]["memory"]["cost"].clone()
+    };
+    let by_profile = cost(&["--profile", "team-compute"]);
+    assert_eq!(by_profile, cost(&["--usd-per-gib-hour", "0.0125", "--usd-per-vcore-hour", "0.0875"]));
+    assert_ne!(by_profile, cost(&[]), "the default prices differ");
+    assert_eq!(
+        cost(&["--profile", "team-compute", "--usd-per-gib-hour", "0.001"]),
+        cost(&["--usd-per-gib-hour", "0.001", "--usd-per-vcore-hour", "0.0875"]),
+        "an explicit price overrides the profile's"
+    );
+    let out = cli().args(["spark", log, "--profile", "no-such-profile", "--json"]).output().unwrap();
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("no-such-profile"));
 }

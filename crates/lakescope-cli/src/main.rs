@@ -186,19 +186,28 @@ enum Command {
 /// Prices of memory- and core-hours (defaults: cloud on-demand list prices, see `spark::cost`).
 #[derive(clap::Args)]
 struct PriceArgs {
+    /// Price executors with this price profile's `[compute]` prices: a built-in name, a profile saved in
+    /// Settings (`NAME.toml` in the config dir's `prices/`) or a file (see `lakescope cost --help`).
+    #[arg(long)]
+    profile: Option<String>,
+    /// $ per GiB-hour of executor memory (overrides the profile's).
     #[arg(long)]
     usd_per_gib_hour: Option<f64>,
+    /// $ per vcore-hour (overrides the profile's).
     #[arg(long)]
     usd_per_vcore_hour: Option<f64>,
 }
 
 impl PriceArgs {
-    fn prices(&self) -> lakescope::spark::Prices {
-        let d = lakescope::spark::Prices::default();
-        lakescope::spark::Prices {
+    fn prices(&self) -> lakescope::Result<lakescope::spark::Prices> {
+        let d = match &self.profile {
+            Some(p) => lakescope::cost::PriceProfile::resolve(Some(p))?.compute,
+            None => lakescope::spark::Prices::default(),
+        };
+        Ok(lakescope::spark::Prices {
             usd_per_gib_hour: self.usd_per_gib_hour.unwrap_or(d.usd_per_gib_hour),
             usd_per_vcore_hour: self.usd_per_vcore_hour.unwrap_or(d.usd_per_vcore_hour),
-        }
+        })
     }
 }
 
@@ -437,7 +446,7 @@ async fn run(cli: Cli) -> Result<()> {
                     on_ctrl_c.cancel();
                 }
             });
-            let got = ls.spark_apps_in_sources(&inputs, &prices.prices(), &cancel).await;
+            let got = ls.spark_apps_in_sources(&inputs, &prices.prices()?, &cancel).await;
             watcher.abort();
             if cancel.is_cancelled() {
                 return Err(match got.errors.iter().find(|e| e.error.kind == lakescope::ErrorKind::Cancelled) {

@@ -37,6 +37,13 @@ impl ReadLogs {
         }
     }
 
+    /// Forget every summary: they carry dollars, so new prices mean decoding again.
+    pub fn forget_all(&self) {
+        if let Ok(mut map) = self.by_log.lock() {
+            map.clear();
+        }
+    }
+
     pub(crate) fn count_decoded(&self) {
         self.decoded.fetch_add(1, Ordering::Relaxed);
     }

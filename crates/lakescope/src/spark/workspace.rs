@@ -74,6 +74,9 @@ pub struct SparkOverview {
     pub inputs: Vec<SparkInputStatus>,
     pub apps: Vec<SparkAppRow>,
     pub runs: Vec<RunsAdvice>,
+    /// The price profile every dollar above is priced with, and its compute prices.
+    pub price_profile: String,
+    pub prices: Prices,
 }
 
 /// One application's page: the summary, the figures derived by the engine's rules, and its chart.
@@ -107,7 +110,9 @@ struct InputsFile {
 
 pub struct SparkWorkspace {
     file: PathBuf,
-    prices: Prices,
+    /// Every dollar on the page (cost, waste, advice's savings) is priced with these: a price profile's
+    /// name and its compute prices.
+    pricing: Mutex<(String, Prices)>,
     inputs: Mutex<Vec<String>>,
     file_error: Mutex<Option<ErrorReport>>,
     cache: tokio::sync::Mutex<HashMap<String, Arc<SparkApps>>>,
@@ -127,14 +132,15 @@ pub fn default_inputs_file() -> PathBuf {
 impl SparkWorkspace {
     /// Open the workspace remembered in `file` (a missing file is an empty list; an unreadable one is
     /// reported in the overview and replaced on the next change).
-    pub fn open(file: PathBuf, prices: Prices) -> Self {
+    /// Dollars use the default price profile until [`Self::use_prices`] names another.
+    pub fn open(file: PathBuf) -> Self {
         let (inputs, error) = match load(&file) {
             Ok(list) => (list, None),
             Err(e) => (Vec::new(), Some(e.to_report())),
         };
         SparkWorkspace {
             file,
-            prices,
+            pricing: Mutex::new((crate::cost::DEFAULT_PROFILE.to_string(), Prices::default())),
             inputs: Mutex::new(inputs),
             file_error: Mutex::new(error),
             cache: tokio::sync::Mutex::new(HashMap::new()),
@@ -142,6 +148,33 @@ impl SparkWorkspace {
             loading: Mutex::new(HashMap::new()),
             progress: Mutex::new(None),
         }
+    }
+
+    /// Price with `profile`'s compute `prices` from now on (the app passes the price profile chosen in
+    /// Settings before every read). Summaries carry their dollars, so when the prices change every
+    /// remembered read is forgotten and the next overview decodes the logs again; the same prices keep
+    /// them.
+    pub async fn use_prices(&self, profile: &str, prices: Prices) {
+        let changed = match self.pricing.lock() {
+            Ok(mut p) => {
+                let changed = p.1 != prices;
+                *p = (profile.to_string(), prices);
+                changed
+            }
+            Err(_) => false,
+        };
+        if changed {
+            self.cache.lock().await.clear();
+            self.read_logs.forget_all();
+        }
+    }
+
+    fn pricing(&self) -> (String, Prices) {
+        self.pricing.lock().map(|p| p.clone()).unwrap_or_else(|_| (crate::cost::DEFAULT_PROFILE.to_string(), Prices::default()))
+    }
+
+    fn prices(&self) -> Prices {
+        self.pricing().1
     }
 
     /// Hear every read's progress (each log started and finished) from now on.
@@ -209,14 +242,18 @@ impl SparkWorkspace {
             l.insert(input.to_string(), cancel.clone());
         }
         let progress = self.progress.lock().ok().and_then(|p| p.clone());
+        let prices = self.prices();
         let got =
-            Arc::new(crate::Lakescope::spark_apps_remembering(&[input.to_string()], &self.prices, &cancel, &self.read_logs, progress).await);
+            Arc::new(crate::Lakescope::spark_apps_remembering(&[input.to_string()], &prices, &cancel, &self.read_logs, progress).await);
         if let Ok(mut l) = self.loading.lock() {
             l.remove(input);
         }
         // A cancelled read is remembered like any failure: the input shows "cancelled" (with the
         // applications read before the cancel) until Refresh, which decodes only the logs not read yet.
-        self.cache.lock().await.insert(input.to_string(), got.clone());
+        // Prices changed during the read: its dollars are stale, so it answers this call only.
+        if self.prices() == prices {
+            self.cache.lock().await.insert(input.to_string(), got.clone());
+        }
         got
     }
 
@@ -261,13 +298,16 @@ impl SparkWorkspace {
             apps.extend(got.apps.iter().map(|a| row(&input, a)));
             all.extend(got.apps.iter().cloned());
         }
-        let runs = crate::spark::summary::advice::across_runs(&all, &self.prices);
+        let (price_profile, prices) = self.pricing();
+        let runs = crate::spark::summary::advice::across_runs(&all, &prices);
         SparkOverview {
             inputs_file: self.file.display().to_string(),
             inputs_file_error: self.file_error.lock().ok().and_then(|e| e.clone()),
             inputs,
             apps,
             runs,
+            price_profile,
+            prices,
         }
     }
 
@@ -293,7 +333,7 @@ impl SparkWorkspace {
             let got = self.read(&i).await;
             same_name.extend(got.apps.iter().filter(|a| a.app_name == app.app_name).cloned());
         }
-        let runs = crate::spark::summary::advice::across_runs(&same_name, &self.prices).into_iter().find(|r| r.runs > 1);
+        let runs = crate::spark::summary::advice::across_runs(&same_name, &self.prices()).into_iter().find(|r| r.runs > 1);
         let shared = driver_tree_is_shared(app.master.as_deref());
         let executor_used_bytes = app.executors.iter().map(|x| known_used(x, x.peak.as_ref(), shared)).collect();
         let counted: Vec<&ExecutorSummary> = counted(&app).collect();

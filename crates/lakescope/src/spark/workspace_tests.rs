@@ -9,7 +9,7 @@ fn logs(sub: &str) -> String {
 }
 
 fn ws(dir: &Path) -> SparkWorkspace {
-    SparkWorkspace::open(dir.join("conf/spark_inputs.json"), Prices::default())
+    SparkWorkspace::open(dir.join("conf/spark_inputs.json"))
 }
 
 const OPTS: ChartOptions = ChartOptions { width: 900, height: 320, theme: Theme::Light };
@@ -305,4 +305,35 @@ async fn progress_counts_logs_and_bytes_and_a_cancelled_read_keeps_the_logs_it_r
     let events = seen.lock().unwrap().clone();
     assert_eq!(events[0].logs_done as usize, read, "the logs read before count as done at once");
     assert_eq!(events.last().unwrap(), &SparkReadProgress { input, logs_done: 5, logs_total: 5, bytes_read: bytes, current: None });
+}
+
+#[tokio::test]
+async fn new_prices_reprice_every_dollar_and_the_same_prices_keep_what_was_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = ws(tmp.path());
+    let input = logs("overallocated");
+    w.add(&input).unwrap();
+    let before = w.overview().await;
+    let decoded = w.read_counts().0;
+    let dear = Prices { usd_per_gib_hour: 0.0125, usd_per_vcore_hour: 0.0875 };
+    let want: Vec<AppSummary> = crate::spark::read_input(&input, &dear).await.unwrap().into_iter().map(Result::unwrap).collect();
+    assert!(want.iter().all(|a| a.memory.cost.wasted_usd > 0.0), "the fixture wastes memory, so the test can see prices");
+
+    assert_eq!((before.price_profile.as_str(), before.prices), (crate::cost::DEFAULT_PROFILE, Prices::default()));
+    w.use_prices("team", dear).await;
+    let after = w.overview().await;
+    assert_eq!((after.price_profile.as_str(), after.prices), ("team", dear), "the page says what it is priced with");
+    assert_eq!(w.read_counts().0, 2 * decoded, "new prices decode the logs again");
+    for row in &after.apps {
+        let a = want.iter().find(|a| a.app_id == row.app_id).unwrap();
+        assert_eq!(row.memory, a.memory, "{}: priced as `spark --usd-per-*` prices it", row.app_id);
+        let old = before.apps.iter().find(|r| r.app_id == row.app_id).unwrap();
+        assert_ne!(row.memory.cost, old.memory.cost, "{}", row.app_id);
+    }
+    let page = w.app_page(&input, &want[0].app_id, &OPTS).await.unwrap();
+    assert_eq!(serde_json::to_value(&page.app.advice).unwrap(), serde_json::to_value(&want[0].advice).unwrap(), "advice's savings use the new prices");
+
+    w.use_prices("team-renamed", dear).await;
+    assert_eq!(w.overview().await.price_profile, "team-renamed");
+    assert_eq!(w.read_counts().0, 2 * decoded, "the same prices keep what was read");
 }
