@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_err, draw_legend, font, Chart, ChartOptions};
+use super::{bars, draw_err, draw_legend, font, Chart, ChartOptions};
 use crate::error::Result;
 use crate::overview::Mover;
 use crate::units;
@@ -39,56 +39,24 @@ impl Chart for TopGrowthChart<'_> {
         let span = (hi - lo).max(1);
         // Room at the right for the figure printed after the longest bar.
         let (x0, x1) = (lo - if lo < 0 { span / 12 } else { 0 }, hi + span / 5 + 1);
-        let n = self.movers.len() as f64;
-        let mut chart = ChartBuilder::on(root)
-            .caption(self.title, font(15, &pal.text))
-            .margin(12)
-            .x_label_area_size(26)
-            .y_label_area_size(8)
-            .build_cartesian_2d(x0..x1, 0f64..n)
-            .map_err(draw_err)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(0)
-            .light_line_style(pal.grid)
-            .bold_line_style(pal.grid)
-            .axis_style(pal.muted)
-            .label_style(font(11, &pal.muted))
-            .x_labels(6)
-            .x_label_formatter(&|b| signed_bytes(*b))
-            .draw()
-            .map_err(draw_err)?;
-
+        let n = self.movers.len();
+        let mut chart = bars::frame(root, self.title, &pal, x0..x1, n, &|b| signed_bytes(*b))?;
         let (grew, shrank) = (pal.series[0], pal.series[1]);
-        let row = |i: usize| n - 1.0 - i as f64;
-        let bars = |positive: bool| {
+        let series = |positive: bool| {
+            let color = if positive { grew } else { shrank };
             self.movers
                 .iter()
                 .enumerate()
                 .filter(move |(_, m)| (m.growth_bytes >= 0) == positive)
-                .map(move |(i, m)| {
-                    let color = if positive { grew } else { shrank };
-                    Rectangle::new([(0, row(i) + 0.12), (m.growth_bytes, row(i) + 0.5)], color.filled())
-                })
+                .map(move |(i, m)| bars::bar(n, i, 0, m.growth_bytes, color))
         };
-        chart
-            .draw_series(bars(true))
-            .map_err(draw_err)?
-            .label("grew")
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], grew.filled()));
+        chart.draw_series(series(true)).map_err(draw_err)?.label("grew").legend(bars::swatch(grew));
         if self.movers.iter().any(|m| m.growth_bytes < 0) {
-            chart
-                .draw_series(bars(false))
-                .map_err(draw_err)?
-                .label("shrank")
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], shrank.filled()));
+            chart.draw_series(series(false)).map_err(draw_err)?.label("shrank").legend(bars::swatch(shrank));
         }
         for (i, m) in self.movers.iter().enumerate() {
-            let (nx, ny) = chart.backend_coord(&(0.min(m.growth_bytes), row(i) + 0.92));
-            root.draw(&Text::new(m.table.clone(), (nx, ny), font(11, &pal.text))).map_err(draw_err)?;
-            let (vx, vy) = chart.backend_coord(&(m.growth_bytes.max(0), row(i) + 0.45));
-            root.draw(&Text::new(signed_bytes(m.growth_bytes), (vx + 4, vy), font(11, &pal.muted))).map_err(draw_err)?;
+            let name = (0.min(m.growth_bytes), m.table.clone());
+            bars::label_row(root, &chart, &pal, (n, i), name, (m.growth_bytes.max(0), signed_bytes(m.growth_bytes)))?;
         }
         draw_legend(chart.configure_series_labels(), &pal, SeriesLabelPosition::LowerRight)
     }

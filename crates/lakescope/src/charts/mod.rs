@@ -2,6 +2,7 @@
 //! picture: SVG for the app and exports, PNG from the same drawing code. Fonts are embedded, so every
 //! machine draws the same pixels.
 
+mod bars;
 mod cost;
 mod growth;
 mod memory;

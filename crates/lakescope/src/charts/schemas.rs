@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_err, draw_legend, font, Chart, ChartOptions};
+use super::{bars, draw_err, draw_legend, font, Chart, ChartOptions};
 use crate::error::Result;
 use crate::overview::SchemaBytes;
 use crate::units;
@@ -38,51 +38,22 @@ impl Chart for SchemaChart<'_> {
             root.draw(&Text::new("No tables to add up", (20, 30), font(14, &pal.muted))).map_err(draw_err)?;
             return Ok(());
         }
-        let hi = self.schemas.iter().map(|s| s.total_bytes).max().unwrap_or(0).max(1);
+        let hi = bars::at(self.schemas.iter().map(|s| s.total_bytes).max().unwrap_or(0).max(1));
+        let n = self.schemas.len();
         // Room at the right for the total printed after the longest bar.
-        let x1 = hi + hi / 5 + 1;
-        let n = self.schemas.len() as f64;
-        let mut chart = ChartBuilder::on(root)
-            .caption(self.title, font(15, &pal.text))
-            .margin(12)
-            .x_label_area_size(26)
-            .y_label_area_size(8)
-            .build_cartesian_2d(0u64..x1, 0f64..n)
-            .map_err(draw_err)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(0)
-            .light_line_style(pal.grid)
-            .bold_line_style(pal.grid)
-            .axis_style(pal.muted)
-            .label_style(font(11, &pal.muted))
-            .x_labels(6)
-            .x_label_formatter(&|b| units::bytes(*b))
-            .draw()
-            .map_err(draw_err)?;
-
+        let mut chart = bars::frame(root, self.title, &pal, 0..hi + hi / 5 + 1, n, &|b| units::bytes(*b as u64))?;
         let colors = [pal.series[0], pal.series[1], pal.series[4]];
-        let row = |i: usize| n - 1.0 - i as f64;
         for (k, label) in PARTS.iter().enumerate() {
             let color = colors[k];
-            let bars = self.schemas.iter().enumerate().filter_map(move |(i, s)| {
+            let series = self.schemas.iter().enumerate().filter_map(move |(i, s)| {
                 let p = parts(s);
                 let start: u64 = p[..k].iter().sum();
-                (p[k] > 0).then(|| Rectangle::new([(start, row(i) + 0.12), (start + p[k], row(i) + 0.5)], color.filled()))
+                (p[k] > 0).then(|| bars::bar(n, i, bars::at(start), bars::at(start + p[k]), color))
             });
-            chart
-                .draw_series(bars)
-                .map_err(draw_err)?
-                .label(*label)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled()));
+            chart.draw_series(series).map_err(draw_err)?.label(*label).legend(bars::swatch(color));
         }
         for (i, s) in self.schemas.iter().enumerate() {
-            let (nx, ny) = chart.backend_coord(&(0, row(i) + 0.92));
-            let label = label(s);
-            root.draw(&Text::new(label, (nx, ny), font(11, &pal.text))).map_err(draw_err)?;
-            let (vx, vy) = chart.backend_coord(&(s.total_bytes, row(i) + 0.45));
-            root.draw(&Text::new(units::bytes(s.total_bytes), (vx + 4, vy), font(11, &pal.muted))).map_err(draw_err)?;
+            bars::label_row(root, &chart, &pal, (n, i), (0, label(s)), (bars::at(s.total_bytes), units::bytes(s.total_bytes)))?;
         }
         draw_legend(chart.configure_series_labels(), &pal, SeriesLabelPosition::LowerRight)
     }
