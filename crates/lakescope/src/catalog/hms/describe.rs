@@ -2,13 +2,13 @@
 //! table parameters (numRows, totalSize, transient_lastDdlTime, …) and partitions with their locations
 //! and parameters. This is what the metastore *says*; the table page says what the files hold.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use ts_rs::TS;
 
 use super::conn::Connection;
-use super::{classify, normalise_location, Registered};
+use super::{classify, normalise_location, table_rows, Registered, Tables};
 use crate::error::{Error, Result};
 use crate::model::TableFormat;
 use crate::sources::SourceConfig;
@@ -65,45 +65,24 @@ pub async fn describe(source: &SourceConfig, namespace: &str, name: &str) -> Res
     let what = format!("table {namespace}.{name}");
     let mut db = Connection::open(source).await?;
     let catalog = source.catalog.as_deref().unwrap_or(super::DEFAULT_CATALOG);
-    let t = |e: &str| db.text(e);
-    let sql = format!(
-        r#"SELECT {tbl_id}, t."TBL_TYPE", t."OWNER", {create}, {sd_ref}, {sd_id}, s."LOCATION", s."INPUT_FORMAT",
-                  se."SLIB", {serde_id}, {cd_id}
-           FROM "TBLS" t
-           JOIN "DBS" d ON d."DB_ID" = t."DB_ID"
-           LEFT JOIN "SDS" s ON s."SD_ID" = t."SD_ID"
-           LEFT JOIN "SERDES" se ON se."SERDE_ID" = s."SERDE_ID"
-           WHERE d."CTLG_NAME" = $1 AND d."NAME" = $2 AND t."TBL_NAME" = $3"#,
-        tbl_id = t(r#"t."TBL_ID""#),
-        create = t(r#"t."CREATE_TIME""#),
-        sd_ref = t(r#"t."SD_ID""#),
-        sd_id = t(r#"s."SD_ID""#),
-        serde_id = t(r#"s."SERDE_ID""#),
-        cd_id = t(r#"s."CD_ID""#),
-    );
-    let rows = db.rows(&sql, &[catalog, namespace, name], &format!("reading {what}")).await?;
+    // Columns 10–12 after [`table_rows`]' own: the owner, CREATE_TIME and the column set (COLUMNS_V2.CD_ID).
+    let extra = [r#"t."OWNER""#.to_string(), db.text(r#"t."CREATE_TIME""#), db.text(r#"s."CD_ID""#)];
+    let one = Tables::One { namespace, name };
+    let rows = table_rows(&mut db, catalog, &[&extra[0], &extra[1], &extra[2]], one).await.map_err(|e| e.context(&what))?;
     let r = rows.into_iter().next().ok_or_else(|| Error::not_found(format!("{what} is not in the metastore")))?;
     let get = |i: usize| r.get(i).cloned().flatten();
-    let tbl_id = get(0).unwrap_or_default();
+    let tbl_id = get(3).unwrap_or_default();
     let serde_id = get(9);
-    let cd_id = get(10);
+    let cd_id = get(12);
 
     let params = pairs(&mut db, r#"SELECT p."PARAM_KEY", {v} FROM "TABLE_PARAMS" p WHERE {id} = $1"#, "p", "TBL_ID", &tbl_id).await?;
     let serde_params = match &serde_id {
         Some(id) => pairs(&mut db, r#"SELECT p."PARAM_KEY", {v} FROM "SERDE_PARAMS" p WHERE {id} = $1"#, "p", "SERDE_ID", id).await?,
         None => BTreeMap::new(),
     };
-    let row = Registered {
-        namespace: namespace.to_string(),
-        name: name.to_string(),
-        tbl_type: get(1),
-        sd_ref: get(4),
-        sd_found: get(5).is_some(),
-        location: get(6),
-        input_format: get(7),
-        serde: get(8),
-        serde_path: serde_params.get("path").cloned(),
-    };
+    let serde_path: HashMap<String, String> =
+        serde_id.iter().zip(serde_params.get("path")).map(|(id, path)| (id.clone(), path.clone())).collect();
+    let row = Registered::read(&r, &serde_path);
     let kind_params = params.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     let (format, location, _) = classify(&row, &kind_params).map_err(|e| e.context(&what))?;
 
@@ -133,9 +112,9 @@ pub async fn describe(source: &SourceConfig, namespace: &str, name: &str) -> Res
         format,
         location,
         table_type: row.tbl_type.clone(),
-        owner: get(2),
+        owner: get(10),
         comment: params.get("comment").cloned(),
-        create_time_ms: create_time_ms(get(3).as_deref()),
+        create_time_ms: create_time_ms(get(11).as_deref()),
         serde: row.serde.clone(),
         input_format: row.input_format.clone(),
         columns,

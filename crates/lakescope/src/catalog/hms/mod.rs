@@ -44,7 +44,7 @@ const KIND_PARAMS: [&str; 3] = ["table_type", "metadata_location", "spark.sql.so
 pub async fn list(source: &SourceConfig) -> Result<(Vec<CatalogEntry>, Vec<TableProblem>)> {
     let mut db = conn::Connection::open(source).await?;
     let catalog = source.catalog.as_deref().unwrap_or(DEFAULT_CATALOG);
-    let tables = table_rows(&mut db, catalog, &[], true).await?;
+    let tables = table_rows(&mut db, catalog, &[], Tables::All { ordered: true }).await?;
 
     let params = db.table_params(&KIND_PARAMS).await?;
     let paths = db.serde_paths().await?;
@@ -93,8 +93,14 @@ struct Registered {
 impl Registered {
     /// A row of [`table_rows`]; `None` for a view (no data of its own).
     fn from_row(r: &conn::TextRow, serde_paths: &HashMap<String, String>) -> Option<Registered> {
+        let row = Registered::read(r, serde_paths);
+        (!matches!(row.tbl_type.as_deref(), Some("VIRTUAL_VIEW" | "MATERIALIZED_VIEW"))).then_some(row)
+    }
+
+    /// A row of [`table_rows`], views included.
+    fn read(r: &conn::TextRow, serde_paths: &HashMap<String, String>) -> Registered {
         let get = |i: usize| r.get(i).cloned().flatten();
-        let row = Registered {
+        Registered {
             namespace: get(0).unwrap_or_default(),
             name: get(1).unwrap_or_default(),
             tbl_type: get(2),
@@ -104,17 +110,27 @@ impl Registered {
             input_format: get(7),
             serde: get(8),
             serde_path: get(9).and_then(|id| serde_paths.get(&id).cloned()),
-        };
-        (!matches!(row.tbl_type.as_deref(), Some("VIRTUAL_VIEW" | "MATERIALIZED_VIEW"))).then_some(row)
+        }
     }
+}
+
+/// Which rows [`table_rows`] reads: every table of the catalog (in name order or not), or one table.
+enum Tables<'a> {
+    All { ordered: bool },
+    One { namespace: &'a str, name: &'a str },
 }
 
 /// The catalog's tables: TBLS with DBS, SDS and SERDES. Columns 0–9 are what [`Registered::from_row`]
 /// reads (database, name, TBL_TYPE, TBL_ID, TBLS.SD_ID, SDS.SD_ID, LOCATION, INPUT_FORMAT, SLIB,
 /// SERDE_ID); the `extra` expressions (text already) follow.
-async fn table_rows(db: &mut conn::Connection, catalog: &str, extra: &[&str], ordered: bool) -> Result<Vec<conn::TextRow>> {
+async fn table_rows(db: &mut conn::Connection, catalog: &str, extra: &[&str], which: Tables<'_>) -> Result<Vec<conn::TextRow>> {
     let t = |e: &str| db.text(e);
     let extra: String = extra.iter().map(|e| format!(", {e}")).collect();
+    let (filter, params) = match which {
+        Tables::All { ordered: true } => (r#" ORDER BY d."NAME", t."TBL_NAME""#, vec![catalog]),
+        Tables::All { ordered: false } => ("", vec![catalog]),
+        Tables::One { namespace, name } => (r#" AND d."NAME" = $2 AND t."TBL_NAME" = $3"#, vec![catalog, namespace, name]),
+    };
     let sql = format!(
         r#"SELECT d."NAME", t."TBL_NAME", t."TBL_TYPE", {tbl_id}, {sd_ref}, {sd_id}, s."LOCATION", s."INPUT_FORMAT",
                   se."SLIB", {serde_id}{extra}
@@ -122,14 +138,13 @@ async fn table_rows(db: &mut conn::Connection, catalog: &str, extra: &[&str], or
            JOIN "DBS" d ON d."DB_ID" = t."DB_ID"
            LEFT JOIN "SDS" s ON s."SD_ID" = t."SD_ID"
            LEFT JOIN "SERDES" se ON se."SERDE_ID" = s."SERDE_ID"
-           WHERE d."CTLG_NAME" = $1{order}"#,
+           WHERE d."CTLG_NAME" = $1{filter}"#,
         tbl_id = t(r#"t."TBL_ID""#),
         sd_ref = t(r#"t."SD_ID""#),
         sd_id = t(r#"s."SD_ID""#),
         serde_id = t(r#"s."SERDE_ID""#),
-        order = if ordered { r#" ORDER BY d."NAME", t."TBL_NAME""# } else { "" },
     );
-    db.rows(&sql, &[catalog], "listing tables (TBLS, DBS, SDS, SERDES)").await
+    db.rows(&sql, &params, "reading tables (TBLS, DBS, SDS, SERDES)").await
 }
 
 /// Decide a registered table's format and location the way the engine that registered it does.

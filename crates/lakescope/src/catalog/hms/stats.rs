@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 
 use super::conn::{pg_is_integer, Connection, Dialect};
-use super::{classify, table_rows, Registered, TableProblem, DEFAULT_CATALOG};
+use super::{classify, table_rows, Registered, TableProblem, Tables, DEFAULT_CATALOG};
 use crate::catalog::CatalogEntry;
 use crate::error::Result;
 use crate::lookup::IndexedColumn;
@@ -106,7 +106,7 @@ impl MetastoreReader {
     async fn registrations(db: &mut Connection, catalog: &str) -> Result<Registrations> {
         // Columns 10 and 11: the owner and the column set (COLUMNS_V2.CD_ID).
         let extra = [r#"t."OWNER""#.to_string(), db.text(r#"s."CD_ID""#)];
-        let tables = table_rows(db, catalog, &[&extra[0], &extra[1]], false).await?;
+        let tables = table_rows(db, catalog, &[&extra[0], &extra[1]], Tables::All { ordered: false }).await?;
 
         let params = db.table_params(&PARAMS).await?;
         let paths = db.serde_paths().await?;
