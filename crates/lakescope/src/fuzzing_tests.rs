@@ -149,3 +149,20 @@ fn a_delta_checkpoint_whose_footer_gives_a_negative_column_offset_is_corrupt_not
     assert_eq!(e.kind, ErrorKind::Corrupt, "{}", e.message);
     assert!(e.message.contains("negative offset or size"), "{}", e.message);
 }
+
+#[test]
+fn a_parquet_inventory_whose_footer_gives_a_negative_column_offset_or_one_past_its_end_is_corrupt() {
+    // The pyarrow-written inventory of the corpus with its footer damaged (table::footer::tests): the
+    // parquet crate asserted on the negative offset (a panic, as in Delta checkpoints); the footer is
+    // now checked before any page is read, here as in every reader of users' Parquet files.
+    use crate::table::footer_damage::{column_at, damaged};
+    let good = std::fs::read(repo().join("tests/corpus/fuzz/inventory_parquet/damaged-arrow-schema")).unwrap();
+    assert!(run("inventory_parquet", &good).is_ok());
+    let len = good.len() as i64;
+    // `size` is a column the reader projects: a damaged column it does not read is never looked at.
+    for (damage, says) in [(column_at("size", -4, 100), "negative offset"), (column_at("size", 4, len), "past the file's end")] {
+        let e = run("inventory_parquet", &damaged(&good, damage)).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Corrupt, "{}", e.message);
+        assert!(e.message.contains(says), "{}", e.message);
+    }
+}

@@ -269,7 +269,11 @@ pub(super) fn parquet(data: Data, what: &str, sink: &mut Sink) -> Result<()> {
         // Parquet schema alone. Decoding a damaged one panicked in arrow-ipc (found by fuzzing
         // `inventory_parquet`), and S3 Inventory's own files carry none.
         let options = parquet::arrow::arrow_reader::ArrowReaderOptions::new().with_skip_arrow_metadata(true);
+        let len = parquet::file::reader::Length::len(&r);
         let b = ParquetRecordBatchReaderBuilder::try_new_with_options(r, options).map_err(bad)?;
+        // The footer is checked before any page is read by it (the parquet crate panics on some
+        // damaged ones: table::check_footer).
+        crate::table::check_footer(b.metadata(), len, what)?;
         let roots: Vec<usize> = b
             .parquet_schema()
             .root_schema()
