@@ -14,6 +14,7 @@
 #   LAKESCOPE_FUZZ_DEMO   the demo lakehouse to take seeds from (default target/test-demo, which the
 #                         integration tests build)
 #   LAKESCOPE_PYTHON      a Python with pyarrow, to write inventory seeds with tests/inventory/make.py
+#   CARGO_TARGET_DIR      where the targets build (default target/; another one lets tests build meanwhile)
 # Reproduce a crash: target/debug/TARGET fuzz/artifacts/TARGET/crash-…   (cargo-fuzz works as well:
 # `RUSTC_BOOTSTRAP=1 cargo fuzz run -s none -a TARGET`, a full instrumented release build of the tree.)
 set -euo pipefail
@@ -22,7 +23,8 @@ secs=${1:-60}
 shift || true
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-export CARGO_TARGET_DIR=$root/target
+# Another target directory (CARGO_TARGET_DIR) keeps the fuzz build from holding the main one's lock.
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
 
 if [ $# -gt 0 ]; then targets=("$@"); else mapfile -t targets < <(ls fuzz/fuzz_targets | sed 's/\.rs$//'); fi
 demo=${LAKESCOPE_FUZZ_DEMO:-$root/target/test-demo}
@@ -108,7 +110,7 @@ for t in "${targets[@]}"; do
   marker=$(mktemp)
   echo "fuzzing $t for ${secs}s (corpus: ${corpus[*]})…" >&2
   set +e
-  nice -n 19 "target/debug/$t" "${corpus[@]}" -artifact_prefix="fuzz/artifacts/$t/" \
+  nice -n 19 "$CARGO_TARGET_DIR/debug/$t" "${corpus[@]}" -artifact_prefix="fuzz/artifacts/$t/" \
     -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 -max_len=262144 \
     -print_final_stats=1 >"$log" 2>&1
   rc=$?

@@ -104,18 +104,23 @@ fn an_iceberg_manifest_whose_avro_schema_has_an_invalid_name_is_corrupt_not_a_pa
 #[test]
 fn an_orc_inventory_whose_stripe_lies_past_the_end_is_corrupt_not_a_panic() {
     // Found by fuzzing `inventory_orc` (7 runs in): a stripe whose footer offset and length reach past
-    // the end of the file. orc-rust sliced its bytes out of range and panicked; reads are now bounded.
+    // the end of the file. orc-rust sliced its bytes out of range and panicked; the stripes are now
+    // checked against the file before orc-rust reads them (storage::inventory::orc_check).
     let bytes = std::fs::read(repo().join("tests/corpus/fuzz/inventory_orc/stripe-past-the-end")).unwrap();
     let e = run("inventory_orc", &bytes).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Corrupt, "{}", e.message);
-    assert!(e.message.contains("past its end"), "{}", e.message);
+    assert!(e.message.contains("stripe 0 (from byte 3, 389 + 19478 + 118 bytes) reaches past"), "{}", e.message);
+}
+
+#[test]
+fn an_orc_inventory_whose_compressed_chunk_claims_more_than_follows_is_corrupt_not_a_panic() {
     // Found by the second run, after that fix: a compressed chunk of the file's footer whose header
-    // claims 6677143 bytes where 377 follow. orc-rust panics in its decompression; the engine catches
-    // that panic (the default hook still prints it) and answers Corrupt.
+    // claims 6677143 bytes where 377 follow. orc-rust panicked in its decompression (`split_to out of
+    // bounds`), which was caught; the chunks are now checked before orc-rust sees them, so no panic.
     let bytes = std::fs::read(repo().join("tests/corpus/fuzz/inventory_orc/compressed-chunk-past-the-end")).unwrap();
     let e = run("inventory_orc", &bytes).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Corrupt, "{}", e.message);
-    assert!(e.message.contains("the ORC reader failed on it"), "{}", e.message);
+    assert!(e.message.contains("a chunk claims 6677143 bytes where 377 follow"), "{}", e.message);
 }
 
 #[test]
@@ -148,4 +153,54 @@ fn a_delta_checkpoint_whose_footer_gives_a_negative_column_offset_is_corrupt_not
     let e = run("delta_checkpoint", &bytes).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Corrupt, "{}", e.message);
     assert!(e.message.contains("negative offset or size"), "{}", e.message);
+}
+
+#[test]
+fn a_parquet_inventory_whose_footer_gives_a_negative_column_offset_or_one_past_its_end_is_corrupt() {
+    // The pyarrow-written inventory of the corpus with its footer damaged (table::footer::tests): the
+    // parquet crate asserted on the negative offset (a panic, as in Delta checkpoints); the footer is
+    // now checked before any page is read, here as in every reader of users' Parquet files.
+    use crate::table::footer_damage::{column_at, damaged};
+    let good = std::fs::read(repo().join("tests/corpus/fuzz/inventory_parquet/damaged-arrow-schema")).unwrap();
+    assert!(run("inventory_parquet", &good).is_ok());
+    let len = good.len() as i64;
+    // `size` is a column the reader projects: a damaged column it does not read is never looked at.
+    for (damage, says) in [(column_at("size", -4, 100), "negative offset"), (column_at("size", 4, len), "past the file's end")] {
+        let e = run("inventory_parquet", &damaged(&good, damage)).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Corrupt, "{}", e.message);
+        assert!(e.message.contains(says), "{}", e.message);
+    }
+}
+
+#[test]
+fn every_damaged_byte_of_a_real_orc_inventory_is_an_answer_or_an_error_never_a_panic() {
+    // A zlib ORC inventory written by pyarrow (tests/inventory/make.py), with one byte inverted at a
+    // time: in a compressed chunk's header, in its deflate stream, in a stripe footer, the footer, the
+    // postscript. orc-rust panics on a chunk that claims more bytes than follow (`split_to out of
+    // bounds`), `unwrap`s every decompression error, and recursed on types that point back up until
+    // the stack overflowed (an abort, found damaging bytes one at a time): the file's framing is checked
+    // first (storage::inventory::orc_check). What is left are panics in its value decoders, on streams
+    // that decompress but hold damaged runs: those are caught and named (rows.rs), never the others.
+    let good = std::fs::read(repo().join("tests/corpus/fuzz/inventory_orc/intact-zlib")).unwrap();
+    assert!(run("inventory_orc", &good).is_ok());
+    let (mut corrupt, mut undecompressed, mut in_values) = (0, 0, 0);
+    for (i, at) in (0..good.len()).step_by(13).enumerate() {
+        for flip in [[0xFF, 0x01][i % 2]] {
+            let mut bad = good.clone();
+            bad[at] ^= flip;
+            let Err(e) = run("inventory_orc", &bad) else { continue };
+            // A damaged column name in the footer leaves no `size` column: Unsupported, rightly.
+            assert!(matches!(e.kind, ErrorKind::Corrupt | ErrorKind::Unsupported), "byte {at}: {:?} {}", e.kind, e.message);
+            corrupt += 1;
+            undecompressed += e.message.contains("does not decompress") as usize;
+            if e.message.contains("failed on its values") {
+                in_values += 1;
+                for framing in ["split_to", "unwrap()", "Io {"] {
+                    assert!(!e.message.contains(framing), "byte {at}: a framing panic reached the reader: {}", e.message);
+                }
+            }
+        }
+    }
+    assert!(corrupt > 100 && undecompressed > 10, "{corrupt} errors, {undecompressed} chunks that do not decompress");
+    assert!(in_values < corrupt / 5, "{in_values} of {corrupt} errors are panics in the value decoders");
 }

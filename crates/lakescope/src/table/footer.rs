@@ -1,4 +1,6 @@
-//! Reading only a Parquet file's footer: the last bytes of the file, never its pages.
+//! Reading only a Parquet file's footer: the last bytes of the file, never its pages — and checking a
+//! footer before the parquet crate reads pages by it ([`check_footer`]), for every Parquet file users
+//! give us (Hive-style and plain tables, samples, Delta checkpoints, Parquet inventories).
 
 use parquet::file::metadata::{FooterTail, ParquetMetaData, ParquetMetaDataReader};
 
@@ -33,6 +35,51 @@ pub async fn read_footer(loc: &Location, rel: &str, size: u64) -> Result<Parquet
     } else {
         loc.read_range(rel, size - FOOTER_SIZE - meta_len..size - FOOTER_SIZE).await?
     };
-    ParquetMetaDataReader::decode_metadata(&meta_bytes)
-        .map_err(|e| Error::corrupt(format!("{}: unreadable Parquet footer: {e}", what())))
+    let meta = ParquetMetaDataReader::decode_metadata(&meta_bytes)
+        .map_err(|e| Error::corrupt(format!("{}: unreadable Parquet footer: {e}", what())))?;
+    check_footer(&meta, size, &what())?;
+    Ok(meta)
 }
+
+/// Check what the parquet crate trusts in a decoded footer before it reads any page by it: each column
+/// chunk's offset and size (it `assert!`s they are not negative — a panic on a damaged footer, found by
+/// fuzzing `delta_checkpoint`), that the chunk lies inside the file of `file_len` bytes, and each row
+/// group's row count (a negative one becomes a huge `usize` that the reader sums, an overflow). A
+/// footer that fails is `Corrupt`, naming `what` (the file).
+pub(crate) fn check_footer(meta: &ParquetMetaData, file_len: u64, what: &str) -> Result<()> {
+    let mut rows: i64 = 0;
+    for (g, rg) in meta.row_groups().iter().enumerate() {
+        rows = match rows.checked_add(rg.num_rows()) {
+            Some(r) if rg.num_rows() >= 0 => r,
+            _ => {
+                return Err(Error::corrupt(format!(
+                    "{what}: its footer gives row group {g} {} rows, not a row count",
+                    rg.num_rows()
+                )))
+            }
+        };
+        for c in rg.columns() {
+            let start = c.dictionary_page_offset().unwrap_or(c.data_page_offset());
+            let size = c.compressed_size();
+            if start < 0 || size < 0 {
+                return Err(Error::corrupt(format!(
+                    "{what}: its footer gives column {} of row group {g} a negative offset or size ({start}, {size})",
+                    c.column_path()
+                )));
+            }
+            let end = (start as u64).checked_add(size as u64);
+            if end.is_none_or(|end| end > file_len) {
+                return Err(Error::corrupt(format!(
+                    "{what}: its footer puts column {} of row group {g} at {size} bytes from byte {start}, past the \
+                     file's end ({file_len} bytes)",
+                    c.column_path()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[path = "footer_tests.rs"]
+pub(crate) mod tests;

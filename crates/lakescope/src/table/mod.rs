@@ -12,6 +12,9 @@ use crate::model::{HistoryRow, TableFormat, TableInfo};
 use crate::storage::{FileEntry, Location};
 
 pub use footer::read_footer;
+pub(crate) use footer::check_footer;
+#[cfg(test)]
+pub(crate) use footer::tests as footer_damage;
 
 /// Settings that change what a read reports.
 #[derive(Debug, Clone, Copy)]

@@ -14,6 +14,7 @@
 
 mod checksum;
 mod hdfs;
+mod orc_check;
 mod rows;
 mod s3;
 mod tally;

@@ -269,7 +269,11 @@ pub(super) fn parquet(data: Data, what: &str, sink: &mut Sink) -> Result<()> {
         // Parquet schema alone. Decoding a damaged one panicked in arrow-ipc (found by fuzzing
         // `inventory_parquet`), and S3 Inventory's own files carry none.
         let options = parquet::arrow::arrow_reader::ArrowReaderOptions::new().with_skip_arrow_metadata(true);
+        let len = parquet::file::reader::Length::len(&r);
         let b = ParquetRecordBatchReaderBuilder::try_new_with_options(r, options).map_err(bad)?;
+        // The footer is checked before any page is read by it (the parquet crate panics on some
+        // damaged ones: table::check_footer).
+        crate::table::check_footer(b.metadata(), len, what)?;
         let roots: Vec<usize> = b
             .parquet_schema()
             .root_schema()
@@ -313,25 +317,33 @@ pub(super) fn orc(data: Data, what: &str, sink: &mut Sink) -> Result<()> {
         }
         Ok(())
     }
-    // orc-rust also panics inside its decompression when a compressed chunk's header claims more bytes
-    // than follow (`split_to out of bounds`, found by fuzzing `inventory_orc` after the bounded reads):
-    // checking that would mean decoding the file's protobuf footers here. A panic inside the ORC
-    // reader is this file's `Corrupt` error instead of the end of the process (the rows counted so far
-    // are dropped with the error). libFuzzer still reports it, as it aborts on any panic.
+    // orc-rust trusts the file's lengths and chunk headers and panics on damaged ones (found by fuzzing
+    // `inventory_orc`): its framing is checked first (orc_check), and every read bounded by the file.
+    fn checked<R: orc_rust::reader::ChunkReader>(r: R, what: &str) -> Result<Bounded<R>> {
+        let checked = super::orc_check::check(&r, what)?;
+        Ok(Bounded(r, checked))
+    }
+    // What the check cannot vouch for is the values: orc-rust's decoders (RLE, byte runs, …) index and
+    // subtract by what a damaged stream holds and panic (found by damaging every byte of a real file,
+    // `fuzzing::tests::every_damaged_byte_of_a_real_orc_inventory_is_an_answer_or_an_error_never_a_panic`).
+    // Checking those would be decoding the file ourselves: a panic there is this file's `Corrupt` error
+    // instead of the end of the process (the default hook still prints it; the rows counted so far are
+    // dropped with the error). The fuzz target lets these through and stops on any other panic.
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match data {
-        Data::File(f) => run(Bounded(f), what, sink),
-        Data::Bytes(b) => run(Bounded(b), what, sink),
+        Data::File(f) => run(checked(f, what)?, what, sink),
+        Data::Bytes(b) => run(checked(b, what)?, what, sink),
     }));
     read.unwrap_or_else(|panic| {
         let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
-        Err(Error::corrupt(format!("{what}: not a readable ORC file: the ORC reader failed on it ({why})")))
+        Err(Error::corrupt(format!("{what}: not a readable ORC file: the ORC reader failed on its values ({why})")))
     })
 }
 
-/// An ORC file whose reads are checked against its length. orc-rust reads each stripe at the offsets and
-/// lengths the file's own footers give: past the end of a damaged file, its `Bytes` reader panicked
-/// (found by fuzzing `inventory_orc`) and its file reader allocated whatever length was written first.
-struct Bounded<R>(R);
+/// An ORC file whose reads are checked against its length, and whose streams are checked as they are
+/// read ([`super::orc_check`]). orc-rust reads each stripe at the offsets and lengths the file's own
+/// footers give: past the end of a damaged file, its `Bytes` reader panicked (found by fuzzing
+/// `inventory_orc`) and its file reader allocated whatever length was written first.
+struct Bounded<R>(R, super::orc_check::Checked);
 
 impl<R: orc_rust::reader::ChunkReader> orc_rust::reader::ChunkReader for Bounded<R> {
     type T = R::T;
@@ -347,7 +359,9 @@ impl<R: orc_rust::reader::ChunkReader> orc_rust::reader::ChunkReader for Bounded
 
     fn get_bytes(&self, offset: u64, length: u64) -> std::io::Result<Bytes> {
         self.within(offset, length)?;
-        self.0.get_bytes(offset, length)
+        let bytes = self.0.get_bytes(offset, length)?;
+        self.1.stream(offset, &bytes)?;
+        Ok(bytes)
     }
 }
 

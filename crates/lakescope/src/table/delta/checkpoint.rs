@@ -81,21 +81,12 @@ async fn read_parquet(root: &Location, rel: &str, want: Want, each: &mut (dyn Fn
 
 /// The actions of one Parquet checkpoint (or sidecar) already read into memory; `what` names it.
 pub(super) fn decode_parquet(bytes: bytes::Bytes, what: &str, want: Want, each: &mut dyn FnMut(Action)) -> Result<()> {
+    let bytes_len = bytes.len() as u64;
     let builder =
         ParquetRecordBatchReaderBuilder::try_new(bytes).with_context(|| format!("reading checkpoint {what}"))?;
-    // The parquet crate asserts that a column chunk's offset and size are not negative, a panic on a
-    // damaged footer (found by fuzzing `delta_checkpoint`): such a checkpoint is Corrupt here first.
-    for (g, rg) in builder.metadata().row_groups().iter().enumerate() {
-        for c in rg.columns() {
-            let start = c.dictionary_page_offset().unwrap_or(c.data_page_offset());
-            if start < 0 || c.compressed_size() < 0 {
-                return Err(Error::corrupt(format!(
-                    "checkpoint {what}: its footer gives column {} of row group {g} a negative offset or size",
-                    c.column_path()
-                )));
-            }
-        }
-    }
+    // The parquet crate panics on some damaged footers (a negative column offset, found by fuzzing
+    // `delta_checkpoint`): the footer is checked before any page is read.
+    crate::table::check_footer(builder.metadata(), bytes_len, &format!("checkpoint {what}"))?;
     let wanted = if want == Want::All { ALL } else { TOMBSTONES };
     let descr = builder.parquet_schema();
     let leaves: Vec<usize> = descr

@@ -238,10 +238,8 @@ pub(crate) fn readers_agree_on(metadata_dir: &std::path::Path) -> Result<(usize,
         }
         let bytes = std::fs::read(&path).map_err(|e| format!("{name}: {e}"))?;
         if name.starts_with("snap-") {
-            let fast = list(&bytes, FormatVersion::V2).ok_or(format!("the fast reader refused {name}"))?;
-            let full = manifests::parse_list(&bytes, &name, FormatVersion::V2).map_err(|e| e.message)?;
-            let full: Vec<(String, i64)> = full.into_iter().map(|f| (f.manifest_path, f.added_snapshot_id)).collect();
-            if fast.into_iter().map(|(p, l)| (p, l.added_snapshot_id)).collect::<Vec<_>>() != full {
+            let (full, fast) = manifests::listed_both_ways(&bytes, &name, FormatVersion::V2).map_err(|e| e.message)?;
+            if fast.ok_or(format!("the fast reader refused {name}"))? != full {
                 return Err(format!("the readers disagree on {name}"));
             }
             lists += 1;

@@ -105,6 +105,16 @@ pub(super) fn parse_listed(bytes: &[u8], path: &str, version: FormatVersion) -> 
     }
 }
 
+/// A manifest list read by both readers, as (manifest path, snapshot that added it) pairs: the iceberg
+/// crate's, and the fast reader's (`None` when it leaves the list to the iceberg crate's). What the two
+/// must agree on, in the fuzz target, the agreement check on real tables and the unit tests.
+pub(super) type Pairs = Vec<(String, i64)>;
+pub(super) fn listed_both_ways(bytes: &[u8], path: &str, version: FormatVersion) -> Result<(Pairs, Option<Pairs>)> {
+    let fast = fast_avro::list(bytes, version).map(|l| l.into_iter().map(|(p, l)| (p, l.added_snapshot_id)).collect());
+    let full = parse_list(bytes, path, version)?.into_iter().map(|f| (f.manifest_path, f.added_snapshot_id)).collect();
+    Ok((full, fast))
+}
+
 /// The manifest lists of many snapshots, reduced to what they reference: manifest paths (shared, so
 /// a manifest carried through hundreds of snapshots costs one string) and each distinct manifest once.
 #[derive(Default)]
@@ -183,7 +193,7 @@ async fn read_manifest(root: &Location, path: &str, m: &Listed, snapshot_ms: &Ha
 
 /// A manifest's partition field names and entries: the fast reader first; the iceberg crate's for what
 /// it cannot vouch for ([`fast_avro`]).
-fn read_rows(path: &str, bytes: &[u8], added_snapshot_id: i64) -> Result<(Vec<String>, Vec<Row>)> {
+pub(super) fn read_rows(path: &str, bytes: &[u8], added_snapshot_id: i64) -> Result<(Vec<String>, Vec<Row>)> {
     match fast_avro::manifest(bytes, added_snapshot_id) {
         Some(read) => Ok(read),
         None => rows(path, bytes, added_snapshot_id),
@@ -209,14 +219,6 @@ pub(super) struct Row {
 pub(super) fn parse_manifest(bytes: &[u8], path: &str) -> Result<Manifest> {
     super::avro_names::check(bytes, path, "manifest")?;
     Manifest::parse_avro(bytes).map_err(|e| Error::corrupt(format!("{path} is not a readable manifest: {e}")).with_source(e))
-}
-
-/// Reduce the bytes of one manifest; `path` names it in errors, `added_snapshot_id` is the snapshot its
-/// list says added it (inherited by v2 entries that leave theirs out). The fast reader first; the
-/// iceberg crate's for what it cannot vouch for ([`fast_avro`]).
-pub(super) fn summarize(path: &str, bytes: &[u8], added_snapshot_id: i64, snapshot_ms: &HashMap<i64, i64>) -> Result<ManifestSummary> {
-    let (names, rows) = read_rows(path, bytes, added_snapshot_id)?;
-    Ok(fold(&names, rows, snapshot_ms))
 }
 
 /// The iceberg crate's reading of a manifest: partition field names in spec order, and its entries.
