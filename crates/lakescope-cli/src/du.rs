@@ -56,10 +56,14 @@ pub fn human(r: &DuReport) -> Result<()> {
 
 /// `lakescope bench du`.
 pub fn bench(a: crate::BenchDuArgs, json: bool) -> Result<()> {
-    let dir = match (a.dir, &a.s3, a.local_files) {
+    let dir = match (a.dir, a.s3.is_some() || a.s3_moto_objects.is_some(), a.local_files) {
         (Some(d), _, _) => Some(d),
-        (None, None, None) => Some(lakescope::sources::default_demo_dir()),
+        (None, false, None) => Some(lakescope::sources::default_demo_dir()),
         _ => None,
+    };
+    let references = lakescope::bench::du::References {
+        boto3: a.s3_references.iter().any(|r| r == "boto3"),
+        aws: a.s3_references.iter().any(|r| r == "aws"),
     };
     let opts = lakescope::bench::du::Options {
         dir,
@@ -70,6 +74,8 @@ pub fn bench(a: crate::BenchDuArgs, json: bool) -> Result<()> {
         local_files: a.local_files,
         s3_objects: a.s3_objects,
         aws: a.aws,
+        s3_moto_objects: a.s3_moto_objects,
+        references,
         work_dir: std::env::current_dir()?.join("target/bench"),
     };
     let report = lakescope::bench::du::run(&opts)?;
