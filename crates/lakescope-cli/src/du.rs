@@ -30,7 +30,10 @@ pub async fn run(ls: &Lakescope, uri: &str, depth: usize) -> Result<DuReport> {
                 return;
             }
             *last = Instant::now();
-            let line = format!("{} objects, {} so far", units::count(p.objects), units::bytes(p.bytes));
+            let mut line = format!("{} objects, {} so far", units::count(p.objects), units::bytes(p.bytes));
+            if p.prefixes_total > 1 {
+                line += &format!(" ({}/{} prefixes)", units::count(p.prefixes_done), units::count(p.prefixes_total));
+            }
             let mut err = std::io::stderr().lock();
             let _ = if tty { write!(err, "\r\x1b[2K{line}") } else { writeln!(err, "{line}") };
             *shown.lock().unwrap() = true;

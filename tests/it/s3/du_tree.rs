@@ -93,7 +93,18 @@ fn du_of_a_tricky_tree_equals_boto3_at_every_depth_and_prefix() {
 async fn a_listing_cancelled_in_the_middle_stops_there() {
     let m = tokio::task::spawn_blocking(tree).await.unwrap();
     let ls = s3_source(m, TREE);
-    let full = ls.du(TREE, &DuOptions::default()).await.unwrap();
+    let reports: Arc<Mutex<Vec<DuProgress>>> = Default::default();
+    let progress = {
+        let reports = reports.clone();
+        Arc::new(move |p: DuProgress| reports.lock().unwrap().push(p))
+    };
+    let full = ls.du(TREE, &DuOptions { progress: Some(progress), ..Default::default() }).await.unwrap();
+    // The last report has the totals and every prefix of the last round listed: the top level and its
+    // four prefixes are split, their 84 sub-prefixes (64 or more) and `wide/` (a first page of a
+    // thousand keys) are listed recursively.
+    let last = *reports.lock().unwrap().last().unwrap();
+    assert_eq!((last.objects, last.bytes), (full.total_objects, full.total_bytes));
+    assert_eq!((last.prefixes_done, last.prefixes_total), (85, 85), "{last:?}");
     let cancel = CancelToken::new();
     let seen: Arc<Mutex<Vec<DuProgress>>> = Default::default();
     let progress = {

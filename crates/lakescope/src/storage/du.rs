@@ -55,6 +55,13 @@ pub struct DuProgress {
     pub objects: u64,
     #[ts(type = "number")]
     pub bytes: u64,
+    /// When a store is listed many prefixes at once: how many of the current round's prefixes are
+    /// listed (the tree's levels while it is discovered, then the prefixes listed in parallel), and how
+    /// many there are; both 0 for a single listing or a local walk.
+    #[ts(type = "number")]
+    pub prefixes_done: u64,
+    #[ts(type = "number")]
+    pub prefixes_total: u64,
 }
 
 pub type ProgressFn = Arc<dyn Fn(DuProgress) + Send + Sync>;
@@ -163,7 +170,9 @@ pub(super) async fn tally(loc: &Location, opts: &DuOptions) -> Result<Tallied> {
             base: if base.is_empty() { String::new() } else { format!("{base}/") },
             cancel: &opts.cancel,
             what: &what,
-            on_objects: |objects: Vec<object_store::ObjectMeta>| {
+            on_objects: |objects: Vec<object_store::ObjectMeta>, prefixes: super::prefixes::Prefixes| {
+                tally.totals.prefixes_done = prefixes.done;
+                tally.totals.prefixes_total = prefixes.total;
                 for meta in objects {
                     if let Some(entry) = entry_of(&meta, &base) {
                         tally.add(&entry)?;
@@ -172,7 +181,6 @@ pub(super) async fn tally(loc: &Location, opts: &DuOptions) -> Result<Tallied> {
                 Ok(())
             },
             on_error: |e| listing_error(e, loc),
-            on_prefixes: |_| {},
         };
         super::prefixes::list(pages, listing).await?;
         return found(tally, &base);
@@ -280,7 +288,7 @@ mod tests {
         let s = seen.clone();
         let progress: ProgressFn = Arc::new(move |p| s.lock().unwrap().push(p));
         du(&loc, &DuOptions { depth: 1, progress: Some(progress), ..Default::default() }).await.unwrap();
-        assert_eq!(seen.lock().unwrap().last(), Some(&DuProgress { objects: 4, bytes: 25 }));
+        assert_eq!(seen.lock().unwrap().last(), Some(&DuProgress { objects: 4, bytes: 25, ..Default::default() }));
 
         let cancel = CancelToken::new();
         cancel.cancel();

@@ -42,6 +42,11 @@ pub struct Prefixes {
     pub total: u64,
 }
 
+/// A callback for each page's objects, with the prefixes done so far (counting this page's prefix
+/// when the page is its last).
+pub trait OnObjects: FnMut(Vec<ObjectMeta>, Prefixes) -> Result<()> {}
+impl<F: FnMut(Vec<ObjectMeta>, Prefixes) -> Result<()>> OnObjects for F {}
+
 /// One prefix being listed: `""` or ending in `/`; `split` lists it with the delimiter.
 struct Work {
     prefix: String,
@@ -66,12 +71,7 @@ fn fetch(pages: &Arc<dyn PaginatedListStore>, w: Work) -> BoxFuture<'static, Fet
 }
 
 /// Everything a caller needs besides the store: where to start, how to stop, what to do with objects.
-pub struct Listing<'a, P, E, C>
-where
-    P: FnMut(Vec<ObjectMeta>) -> Result<()>,
-    E: Fn(object_store::Error) -> Error,
-    C: Fn(Prefixes),
-{
+pub struct Listing<'a, P: OnObjects, E: Fn(object_store::Error) -> Error> {
     /// `""` for a whole bucket, else a prefix ending in `/`.
     pub base: String,
     pub cancel: &'a CancelToken,
@@ -79,16 +79,13 @@ where
     pub what: &'a str,
     pub on_objects: P,
     pub on_error: E,
-    pub on_prefixes: C,
 }
 
 /// List every object under `l.base`, handing each page's objects to `l.on_objects`.
-pub async fn list<P, E, C>(pages: &Arc<dyn PaginatedListStore>, mut l: Listing<'_, P, E, C>) -> Result<()>
-where
-    P: FnMut(Vec<ObjectMeta>) -> Result<()>,
-    E: Fn(object_store::Error) -> Error,
-    C: Fn(Prefixes),
-{
+pub async fn list<P: OnObjects, E: Fn(object_store::Error) -> Error>(
+    pages: &Arc<dyn PaginatedListStore>,
+    mut l: Listing<'_, P, E>,
+) -> Result<()> {
     let mut level = vec![std::mem::take(&mut l.base)];
     let mut recursive = Vec::new();
     while !level.is_empty() && level.len() < SPLIT_AT {
@@ -103,21 +100,15 @@ where
 /// List `prefixes` (with the delimiter if `split`), `IN_FLIGHT` pages at a time, to their last page.
 /// Split listings add their sub-prefixes to `next`, or the prefix itself to `wide` when its first page is
 /// truncated.
-async fn run<P, E, C>(
+async fn run<P: OnObjects, E: Fn(object_store::Error) -> Error>(
     pages: &Arc<dyn PaginatedListStore>,
     prefixes: Vec<String>,
     split: bool,
-    l: &mut Listing<'_, P, E, C>,
+    l: &mut Listing<'_, P, E>,
     next: &mut Vec<String>,
     wide: &mut Vec<String>,
-) -> Result<()>
-where
-    P: FnMut(Vec<ObjectMeta>) -> Result<()>,
-    E: Fn(object_store::Error) -> Error,
-    C: Fn(Prefixes),
-{
+) -> Result<()> {
     let mut progress = Prefixes { done: 0, total: prefixes.len() as u64 };
-    (l.on_prefixes)(progress);
     let mut queue: VecDeque<Work> = prefixes.into_iter().map(|prefix| Work { prefix, split, token: None }).collect();
     let mut in_flight = FuturesUnordered::new();
     loop {
@@ -134,20 +125,18 @@ where
         if w.split && w.token.is_none() && page.page_token.is_some() {
             wide.push(w.prefix);
             progress.done += 1;
-            (l.on_prefixes)(progress);
             continue;
         }
         if w.split {
             next.extend(page.result.common_prefixes.iter().map(|p| format!("{}/", p.as_ref())));
         }
-        (l.on_objects)(page.result.objects)?;
-        match page.page_token {
+        if page.page_token.is_none() {
+            progress.done += 1;
+        }
+        (l.on_objects)(page.result.objects, progress)?;
+        if let Some(token) = page.page_token {
             // The next page first: a prefix's pages come one after the other anyway.
-            Some(token) => queue.push_front(Work { token: Some(token), ..w }),
-            None => {
-                progress.done += 1;
-                (l.on_prefixes)(progress);
-            }
+            queue.push_front(Work { token: Some(token), ..w });
         }
     }
 }
