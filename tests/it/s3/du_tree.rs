@@ -100,7 +100,7 @@ async fn a_listing_cancelled_in_the_middle_stops_there() {
     };
     let full = ls.du(TREE, &DuOptions { progress: Some(progress), ..Default::default() }).await.unwrap();
     // The last report has the totals and every prefix of the last round listed: the top level and its
-    // four prefixes are split, their 84 sub-prefixes (64 or more) and `wide/` (a first page of a
+    // four prefixes are split, their 84 sub-prefixes (more than are split) and `wide/` (a first page of a
     // thousand keys) are listed recursively.
     let last = *reports.lock().unwrap().last().unwrap();
     assert_eq!((last.objects, last.bytes), (full.total_objects, full.total_bytes));

@@ -4,9 +4,10 @@
 //! single listing (each page's continuation token comes with the page). A million objects are a thousand
 //! round trips in a row. So the prefix tree is discovered first with delimiter listings, level by level
 //! (the objects of a level are counted on the way, its sub-prefixes become the next level), until a level
-//! has [`SPLIT_AT`] prefixes or more; then every prefix of that level is listed recursively, [`IN_FLIGHT`]
-//! pages at a time. Each object is seen exactly once: a delimiter listing returns the objects directly at
-//! its level and only names the sub-prefixes, which are listed on their own.
+//! has [`SPLIT_AT`] prefixes or more (twice [`IN_FLIGHT`]); then every prefix of that level is listed
+//! recursively, [`IN_FLIGHT`] pages at a time. Each object is seen exactly once: a delimiter listing
+//! returns the objects directly at its level and only names the sub-prefixes, which are listed on their
+//! own.
 //!
 //! Discovery costs one request per prefix split, and it stops while the prefixes are still few, so a
 //! bucket shaped like a warehouse (databases, tables, partitions) costs a few dozen requests more than
@@ -31,8 +32,10 @@ use crate::error::{Error, Result};
 /// Pages requested at once.
 pub const IN_FLIGHT: usize = 16;
 
-/// Levels with fewer prefixes than this are split into their sub-prefixes.
-pub const SPLIT_AT: usize = 64;
+/// Levels with fewer prefixes than this are split into their sub-prefixes: enough to keep every
+/// request slot busy, no more — each split multiplies the requests when the prefixes below are small
+/// (a table's partitions of a hundred files cost a request each where the table costs one per thousand).
+pub const SPLIT_AT: usize = 2 * IN_FLIGHT;
 
 /// How far a listing has come: prefixes of the current level (or of the final recursive listings)
 /// finished, and how many there are.
