@@ -7,6 +7,8 @@ client; moto accepts any. Commands (ENDPOINT is http://127.0.0.1:<port>):
                                  (so the server ends with the test process that started it)
   upload ENDPOINT DIR S3URI      create the bucket if needed and upload every regular file under DIR
                                  (symlinks skipped), keys relative to DIR under S3URI's prefix
+  put ENDPOINT S3URI KEY SIZE    one object of SIZE bytes at KEY under S3URI's prefix (a key ending in
+                                 "/" is a directory marker, which no upload of files can make)
   list ENDPOINT S3URI DEPTH      what boto3's list_objects_v2 paginator sums, grouped like `du --depth`,
                                  with every key's ETag (to prove a browse changed nothing)
   walk DIR DEPTH                 the same sums from os.walk over a local directory (du --apparent-size)
@@ -115,6 +117,13 @@ def upload(endpoint, root, uri):
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda j: s3.upload_file(j[0], bucket, j[1]), jobs))
     out({"uploaded": len(jobs)})
+
+
+def put(endpoint, uri, key, size):
+    bucket, prefix = split(uri)
+    ensure_bucket(endpoint, uri)
+    client(endpoint).put_object(Bucket=bucket, Key=f"{prefix}/{key}" if prefix else key, Body=b"m" * int(size))
+    out({"put": key})
 
 
 def list_s3(endpoint, uri, depth):
@@ -267,6 +276,8 @@ def main():
         serve()
     elif cmd == "upload":
         upload(*args)
+    elif cmd == "put":
+        put(*args)
     elif cmd == "list":
         list_s3(args[0], args[1], int(args[2]))
     elif cmd == "walk":

@@ -30,7 +30,10 @@ pub async fn run(ls: &Lakescope, uri: &str, depth: usize) -> Result<DuReport> {
                 return;
             }
             *last = Instant::now();
-            let line = format!("{} objects, {} so far", units::count(p.objects), units::bytes(p.bytes));
+            let mut line = format!("{} objects, {} so far", units::count(p.objects), units::bytes(p.bytes));
+            if p.prefixes_total > 1 {
+                line += &format!(" ({}/{} prefixes)", units::count(p.prefixes_done), units::count(p.prefixes_total));
+            }
             let mut err = std::io::stderr().lock();
             let _ = if tty { write!(err, "\r\x1b[2K{line}") } else { writeln!(err, "{line}") };
             *shown.lock().unwrap() = true;
@@ -56,10 +59,14 @@ pub fn human(r: &DuReport) -> Result<()> {
 
 /// `lakescope bench du`.
 pub fn bench(a: crate::BenchDuArgs, json: bool) -> Result<()> {
-    let dir = match (a.dir, &a.s3, a.local_files) {
+    let dir = match (a.dir, a.s3.is_some() || a.s3_moto_objects.is_some(), a.local_files) {
         (Some(d), _, _) => Some(d),
-        (None, None, None) => Some(lakescope::sources::default_demo_dir()),
+        (None, false, None) => Some(lakescope::sources::default_demo_dir()),
         _ => None,
+    };
+    let references = lakescope::bench::du::References {
+        boto3: a.s3_references.iter().any(|r| r == "boto3"),
+        aws: a.s3_references.iter().any(|r| r == "aws"),
     };
     let opts = lakescope::bench::du::Options {
         dir,
@@ -70,6 +77,8 @@ pub fn bench(a: crate::BenchDuArgs, json: bool) -> Result<()> {
         local_files: a.local_files,
         s3_objects: a.s3_objects,
         aws: a.aws,
+        s3_moto_objects: a.s3_moto_objects,
+        references,
         work_dir: std::env::current_dir()?.join("target/bench"),
     };
     let report = lakescope::bench::du::run(&opts)?;

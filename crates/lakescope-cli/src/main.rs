@@ -222,9 +222,17 @@ pub(crate) struct BenchDuArgs {
     /// An s3://bucket/prefix (endpoint and credentials from AWS_* in the environment).
     #[arg(long)]
     s3: Option<String>,
-    /// Fill the --s3 prefix up to this many objects first (outside the timing).
-    #[arg(long)]
+    /// Fill the --s3 prefix up to this many objects first (outside the timing; over HTTP, slow).
+    #[arg(long, requires = "s3")]
     s3_objects: Option<u64>,
+    /// Start a moto S3 server holding this many objects (a warehouse-shaped tree, filled in-process in
+    /// under a minute per million) and measure it instead of --s3; the server is stopped afterwards.
+    #[arg(long, conflicts_with = "s3")]
+    s3_moto_objects: Option<u64>,
+    /// The S3 tools to time ours against: boto3 (its paginated listing), aws (`aws s3 ls --recursive
+    /// --summarize`, if found).
+    #[arg(long, value_delimiter = ',', default_value = "boto3,aws", value_parser = ["boto3", "aws"])]
+    s3_references: Vec<String>,
     /// The AWS CLI to compare with (default: `aws` beside the Python, else on PATH).
     #[arg(long)]
     aws: Option<PathBuf>,

@@ -4,6 +4,7 @@
 //! copies.
 
 pub(crate) mod moto;
+mod du_tree;
 mod tables;
 
 use std::collections::BTreeMap;
@@ -123,7 +124,7 @@ fn s3_errors_say_what_failed() {
 }
 
 /// Anonymous access (`skip_signature`) through a source's options: no credentials in this process.
-fn s3_source(m: &moto::Moto, location: &str) -> Lakescope {
+pub(crate) fn s3_source(m: &moto::Moto, location: &str) -> Lakescope {
     let options: BTreeMap<String, String> = [
         ("endpoint", m.endpoint.as_str()),
         ("region", "us-east-1"),

@@ -3,4 +3,10 @@
 /**
  * Running totals, reported while a listing is under way.
  */
-export type DuProgress = { objects: number, bytes: number, };
+export type DuProgress = { objects: number, bytes: number, 
+/**
+ * When a store is listed many prefixes at once: how many of the current round's prefixes are
+ * listed (the tree's levels while it is discovered, then the prefixes listed in parallel), and how
+ * many there are; both 0 for a single listing or a local walk.
+ */
+prefixes_done: number, prefixes_total: number, };

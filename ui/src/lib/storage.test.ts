@@ -60,8 +60,13 @@ describe("storage", () => {
 
   it("says running totals while listing and labels a cancelled listing's figures partial", () => {
     expect(progressLine(null)).toBe("listing…");
-    expect(progressLine({ objects: 2000, bytes: 2048 })).toBe("2000 objects · 2.0 KiB so far");
-    expect(progressLine({ objects: 1, bytes: 5 }, true)).toMatch(/^partial: 1 object · 5 B/);
+    const none = { prefixes_done: 0, prefixes_total: 0 };
+    expect(progressLine({ objects: 2000, bytes: 2048, ...none })).toBe("2000 objects · 2.0 KiB so far");
+    expect(progressLine({ objects: 2000, bytes: 2048, prefixes_done: 12, prefixes_total: 200 })).toBe(
+      "2000 objects · 2.0 KiB so far · 12/200 prefixes",
+    );
+    expect(progressLine({ objects: 2000, bytes: 2048, prefixes_done: 1, prefixes_total: 1 })).toBe("2000 objects · 2.0 KiB so far");
+    expect(progressLine({ objects: 1, bytes: 5, ...none }, true)).toMatch(/^partial: 1 object · 5 B/);
     expect(progressLine(null, true)).toBe("partial: nothing counted yet");
     expect(share(25, 100)).toBe(25);
     expect(share(1, 0)).toBe(0);

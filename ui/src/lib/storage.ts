@@ -70,11 +70,14 @@ export function moveTo(rows: Row[], at: string | null, key: "ArrowDown" | "Arrow
   }
 }
 
-/** `1,234 objects · 5.6 MB so far` while listing; with `partial`, the figures a cancelled listing reached. */
+/** `1,234 objects · 5.6 MB so far` while listing (`· 12/200 prefixes` when a store is listed many prefixes
+ * at once); with `partial`, the figures a cancelled listing reached. */
 export function progressLine(p: DuProgress | null, partial = false): string {
   if (!p) return partial ? "partial: nothing counted yet" : "listing…";
   const figures = `${count(p.objects)} ${p.objects === 1 ? "object" : "objects"} · ${bytes(p.bytes)}`;
-  return partial ? `partial: ${figures} counted before the cancel` : `${figures} so far`;
+  if (partial) return `partial: ${figures} counted before the cancel`;
+  const prefixes = p.prefixes_total > 1 ? ` · ${count(p.prefixes_done)}/${count(p.prefixes_total)} prefixes` : "";
+  return `${figures} so far${prefixes}`;
 }
 
 /** A child's share of its parent's bytes, in percent for the bar (0 for an empty parent). */

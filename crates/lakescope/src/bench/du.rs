@@ -1,12 +1,15 @@
 //! `lakescope bench du`: our `du` beside the tools people use for the same question, whole processes
 //! on both sides (as a user runs them): `du -sb` on a local tree, and on S3 a boto3 paginated listing —
-//! what `aws s3 ls --recursive --summarize` does — on the same prefix. Object counts are checked to
+//! what `aws s3 ls --recursive --summarize` does — on the same prefix. Objects and bytes are checked to
 //! agree on S3 (`du -sb` also counts directory entries' sizes, so only the time is compared there).
 //!
-//! At platform scale (1M objects) the trees are generated outside the timed part and kept for the next
-//! run: a local tree under the work directory ([`ensure_tree`]), and an S3 prefix filled by boto3
-//! (assets/bench/du_fill.py). With the AWS CLI at hand (`--aws`, PATH, or beside the Python), the S3
-//! side is also timed against `aws s3 ls --recursive --summarize` itself.
+//! At platform scale (1M objects) the trees are generated outside the timed part: a local tree under the
+//! work directory, kept for the next run ([`ensure_tree`]); on S3 either a prefix filled over HTTP by
+//! boto3 (assets/bench/du_fill.py, `--s3 URI --s3-objects N`: about an hour for a million on moto), or a
+//! moto server the bench starts itself and fills in-process (assets/bench/du_moto.py,
+//! `--s3-moto-objects N`: under a minute for a million), stopped when the bench ends. With the AWS CLI at
+//! hand (`--aws`, PATH, or beside the Python), the S3 side is also timed against
+//! `aws s3 ls --recursive --summarize` itself.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,6 +22,7 @@ use crate::error::{Error, Result, ResultExt};
 
 static REFERENCE_SCRIPT: &str = include_str!("../../../../assets/bench/du_ref.py");
 static FILL_SCRIPT: &str = include_str!("../../../../assets/bench/du_fill.py");
+static MOTO_SCRIPT: &str = include_str!("../../../../assets/bench/du_moto.py");
 
 pub struct Options {
     /// A local directory to measure.
@@ -35,8 +39,90 @@ pub struct Options {
     pub s3_objects: Option<u64>,
     /// The AWS CLI; `None` looks on PATH and beside the Python.
     pub aws: Option<PathBuf>,
+    /// Start a moto server of our own holding this many objects (assets/bench/du_moto.py) and measure
+    /// it instead of `s3`; the server is stopped afterwards.
+    pub s3_moto_objects: Option<u64>,
+    /// Which tools ours is timed against on S3.
+    pub references: References,
     pub work_dir: PathBuf,
 }
+
+/// The S3 tools to compare with.
+#[derive(Debug, Clone, Copy)]
+pub struct References {
+    /// boto3's paginated listing (what `aws s3 ls --recursive --summarize` does, without printing).
+    pub boto3: bool,
+    /// The AWS CLI itself, if one is found.
+    pub aws: bool,
+}
+
+/// A moto server started for the bench, filled in-process ([`MOTO_SCRIPT`]); stopped when dropped.
+struct MotoServer {
+    child: std::process::Child,
+    endpoint: String,
+    uri: String,
+    objects: u64,
+    bytes: u64,
+}
+
+impl MotoServer {
+    fn start(opts: &Options, n: u64) -> Result<MotoServer> {
+        use std::io::BufRead;
+        let script = std::env::temp_dir().join(format!("lakescope-du-moto-{}.py", std::process::id()));
+        std::fs::write(&script, MOTO_SCRIPT)?;
+        let mut child = Command::new(&opts.python)
+            .arg(&script)
+            .args(["lakescope-bench-du", &n.to_string()])
+            .envs(CREDENTIALS.iter().filter(|(k, _)| std::env::var_os(k).is_none()).copied())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .with_context(|| format!("starting moto with {}", opts.python.display()))?;
+        let mut line = String::new();
+        let read = std::io::BufReader::new(child.stdout.take().expect("piped")).read_line(&mut line);
+        let _ = std::fs::remove_file(&script);
+        let doc: serde_json::Value = match read.ok().and_then(|_| serde_json::from_str(&line).ok()) {
+            Some(doc) => doc,
+            None => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Error::internal(format!("moto did not start (pip install 'moto[server]'): {line:?}")));
+            }
+        };
+        let field = |k: &str| doc[k].as_u64().unwrap_or(0);
+        let server = MotoServer {
+            endpoint: doc["endpoint"].as_str().unwrap_or_default().to_string(),
+            uri: doc["uri"].as_str().unwrap_or_default().to_string(),
+            objects: field("objects"),
+            bytes: field("bytes"),
+            child,
+        };
+        eprintln!("moto at {} holds {} objects under {} (filled in {} s)", server.endpoint, server.objects, server.uri, doc["fill_seconds"]);
+        Ok(server)
+    }
+
+    /// The settings every tool reads to reach this server.
+    fn env(&self) -> Vec<(&'static str, String)> {
+        let mut env: Vec<(&'static str, String)> = CREDENTIALS
+            .iter()
+            .filter(|(k, _)| std::env::var_os(k).is_none())
+            .map(|(k, v)| (*k, v.to_string()))
+            .collect();
+        env.extend([("AWS_ENDPOINT", self.endpoint.clone()), ("AWS_ENDPOINT_URL", self.endpoint.clone()), ("AWS_ALLOW_HTTP", "true".into())]);
+        env
+    }
+}
+
+impl Drop for MotoServer {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take()); // the server serves until its stdin closes
+        let _ = self.child.wait();
+    }
+}
+
+/// moto accepts any credentials; these are used where the environment has none.
+const CREDENTIALS: &[(&str, &str)] =
+    &[("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"), ("AWS_REGION", "us-east-1")];
 
 /// `work_dir/du-tree-<n>`: `n` files, 1000 per directory, every 16th 1–4095 bytes and the rest empty
 /// (what is timed is the walk, not the bytes; empty files keep a million of them to inodes, not GBs).
@@ -73,12 +159,16 @@ fn find_aws(opts: &Options) -> Option<PathBuf> {
     beside.or(on_path)
 }
 
-/// `Total Objects: N` from `aws s3 ls --summarize`.
-fn aws_objects(stdout: &[u8]) -> Result<u64> {
-    let text = String::from_utf8_lossy(stdout);
-    text.lines()
-        .find_map(|l| l.trim().strip_prefix("Total Objects:").and_then(|n| n.trim().parse().ok()))
-        .ok_or_else(|| Error::internal("aws s3 ls printed no `Total Objects:` line"))
+/// `Total Objects: N` and `Total Size: B` from `aws s3 ls --summarize` (its last lines).
+fn aws_summary(stdout: &[u8]) -> Result<(u64, u64)> {
+    let tail = &stdout[stdout.len().saturating_sub(4096)..];
+    let text = String::from_utf8_lossy(tail);
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(name).and_then(|n| n.trim().parse().ok()))
+            .ok_or_else(|| Error::internal(format!("aws s3 ls printed no `{name}` line")))
+    };
+    Ok((field("Total Objects:")?, field("Total Size:")?))
 }
 
 #[derive(Debug, Serialize)]
@@ -121,7 +211,11 @@ pub fn run(opts: &Options) -> Result<Report> {
         }
         comparisons.push(Comparison::new(d.to_string(), "lakescope du", "du -sb", median(&ours), median(&theirs)));
     }
-    if let Some(uri) = &opts.s3 {
+    if let Some(n) = opts.s3_moto_objects {
+        let server = MotoServer::start(opts, n)?;
+        let env = server.env();
+        s3_compare(opts, &server.uri, &env, Some((server.objects, server.bytes)), &mut comparisons)?;
+    } else if let Some(uri) = &opts.s3 {
         if let Some(n) = opts.s3_objects {
             let fill = std::env::temp_dir().join(format!("lakescope-du-fill-{}.py", std::process::id()));
             std::fs::write(&fill, FILL_SCRIPT)?;
@@ -129,59 +223,98 @@ pub fn run(opts: &Options) -> Result<Report> {
             let _ = std::fs::remove_file(&fill);
             filled?;
         }
-        let script = std::env::temp_dir().join(format!("lakescope-du-ref-{}.py", std::process::id()));
-        std::fs::write(&script, REFERENCE_SCRIPT)?;
-        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        s3_compare(opts, uri, &[], None, &mut comparisons)?;
+    }
+    if comparisons.is_empty() {
+        return Err(Error::invalid("nothing to measure: give --dir, --local-files, --s3 or --s3-moto-objects"));
+    }
+    Ok(Report { runs: opts.runs, comparisons })
+}
+
+/// `objects` and `bytes` as every tool must count them: from our du, and `expected` (what a filled
+/// server holds) if known.
+fn agree(uri: &str, tool: &str, got: (u64, u64), ours: (u64, u64), expected: Option<(u64, u64)>) -> Result<()> {
+    let want = expected.unwrap_or(ours);
+    if got != want || ours != want {
+        return Err(Error::internal(format!(
+            "{uri}: {tool} counted {} objects / {} bytes, lakescope du {} / {}{}",
+            got.0,
+            got.1,
+            ours.0,
+            ours.1,
+            expected.map(|e| format!(", the bucket holds {} / {}", e.0, e.1)).unwrap_or_default()
+        )));
+    }
+    Ok(())
+}
+
+/// Ours against the boto3 listing and the AWS CLI (those of `opts.references`) on `uri`, each run
+/// timing every tool once and checking that all count the same objects and bytes.
+fn s3_compare(
+    opts: &Options,
+    uri: &str,
+    env: &[(&str, String)],
+    expected: Option<(u64, u64)>,
+    comparisons: &mut Vec<Comparison>,
+) -> Result<()> {
+    let script = std::env::temp_dir().join(format!("lakescope-du-ref-{}.py", std::process::id()));
+    std::fs::write(&script, REFERENCE_SCRIPT)?;
+    let aws = if opts.references.aws { find_aws(opts) } else { None };
+    if opts.references.aws && aws.is_none() {
+        eprintln!("no AWS CLI found (--aws, PATH, beside the Python): `aws s3 ls` is left out");
+    }
+    let endpoint = env
+        .iter()
+        .find(|(k, _)| *k == "AWS_ENDPOINT")
+        .map(|(_, v)| v.clone())
+        .or_else(|| std::env::var("AWS_ENDPOINT_URL").or_else(|_| std::env::var("AWS_ENDPOINT")).ok());
+    let target = format!("{}/", uri.trim_end_matches('/'));
+    let (mut ours, mut boto, mut cli) = (Vec::new(), Vec::new(), Vec::new());
+    let result = (|| -> Result<()> {
         for _ in 0..opts.runs {
-            let (t, out) = timed(Command::new(&opts.cli).args(["du", uri, "--depth", "0", "--json"]), "lakescope du")?;
-            let our_objects = objects_of(&out, "total_objects", "lakescope du")?;
+            let mut cmd = Command::new(&opts.cli);
+            cmd.args(["du", uri, "--depth", "0", "--json"]).envs(env.iter().map(|(k, v)| (*k, v)));
+            let (t, out) = timed(&mut cmd, "lakescope du")?;
+            let counted = (objects_of(&out, "total_objects", "lakescope du")?, objects_of(&out, "total_bytes", "lakescope du")?);
             ours.push(t);
-            let (t, out) = timed(Command::new(&opts.python).arg(&script).arg(uri), "boto3 listing")?;
-            let their_objects = objects_of(&out, "objects", "boto3 listing")?;
-            theirs.push(t);
-            if our_objects != their_objects {
-                return Err(Error::internal(format!("{uri}: lakescope counted {our_objects} objects, boto3 {their_objects}")));
+            if opts.references.boto3 {
+                let mut cmd = Command::new(&opts.python);
+                cmd.arg(&script).arg(uri).envs(env.iter().map(|(k, v)| (*k, v)));
+                let (t, out) = timed(&mut cmd, "boto3 listing")?;
+                let got = (objects_of(&out, "objects", "boto3 listing")?, objects_of(&out, "bytes", "boto3 listing")?);
+                agree(uri, "boto3", got, counted, expected)?;
+                boto.push(t);
             }
-        }
-        let _ = std::fs::remove_file(&script);
-        comparisons.push(Comparison::new(
-            uri.clone(),
-            "lakescope du",
-            "boto3 paginated list (aws s3 ls --recursive --summarize)",
-            median(&ours),
-            median(&theirs),
-        ));
-        if let Some(aws) = find_aws(opts) {
-            let endpoint = std::env::var("AWS_ENDPOINT_URL").or_else(|_| std::env::var("AWS_ENDPOINT")).ok();
-            let target = format!("{}/", uri.trim_end_matches('/'));
-            let mut cli_runs = Vec::new();
-            for _ in 0..opts.runs {
-                let mut cmd = Command::new(&aws);
-                cmd.args(["s3", "ls", "--recursive", "--summarize", &target]);
+            if let Some(aws) = &aws {
+                let mut cmd = Command::new(aws);
+                cmd.args(["s3", "ls", "--recursive", "--summarize", &target]).envs(env.iter().map(|(k, v)| (*k, v)));
                 if let Some(e) = &endpoint {
                     cmd.args(["--endpoint-url", e]);
                 }
                 let (t, out) = timed(&mut cmd, "aws s3 ls")?;
-                let n = aws_objects(&out)?;
-                let ours_n = objects_of(&timed(Command::new(&opts.cli).args(["du", uri, "--depth", "0", "--json"]), "lakescope du")?.1, "total_objects", "lakescope du")?;
-                if n != ours_n {
-                    return Err(Error::internal(format!("{uri}: lakescope counted {ours_n} objects, aws s3 ls {n}")));
-                }
-                cli_runs.push(t);
+                agree(uri, "aws s3 ls", aws_summary(&out)?, counted, expected)?;
+                cli.push(t);
             }
-            comparisons.push(Comparison::new(
-                uri.clone(),
-                "lakescope du",
-                "aws s3 ls --recursive --summarize",
-                median(&ours),
-                median(&cli_runs),
-            ));
         }
+        Ok(())
+    })();
+    let _ = std::fs::remove_file(&script);
+    result?;
+    if ours.is_empty() {
+        return Ok(());
     }
-    if comparisons.is_empty() {
-        return Err(Error::invalid("nothing to measure: give --dir and/or --s3"));
+    if !boto.is_empty() {
+        let what = "boto3 paginated list (aws s3 ls --recursive --summarize)";
+        comparisons.push(Comparison::new(uri.to_string(), "lakescope du", what, median(&ours), median(&boto)));
     }
-    Ok(Report { runs: opts.runs, comparisons })
+    if !cli.is_empty() {
+        let what = "aws s3 ls --recursive --summarize";
+        comparisons.push(Comparison::new(uri.to_string(), "lakescope du", what, median(&ours), median(&cli)));
+    }
+    if boto.is_empty() && cli.is_empty() {
+        return Err(Error::invalid(format!("{uri}: no tool to compare with (boto3 left out and no AWS CLI)")));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -197,7 +330,7 @@ mod tests {
         std::fs::remove_file(root.join("d00000/f0001")).unwrap();
         ensure_tree(tmp.path(), 2500).unwrap();
         assert!(!root.join("d00000/f0001").exists(), "a finished tree is reused, not rewritten");
-        assert_eq!(aws_objects(b"2026-01-01 a\n\nTotal Objects: 12\n   Total Size: 3\n").unwrap(), 12);
-        assert!(aws_objects(b"nothing").is_err());
+        assert_eq!(aws_summary(b"2026-01-01 a\n\nTotal Objects: 12\n   Total Size: 3\n").unwrap(), (12, 3));
+        assert!(aws_summary(b"nothing").is_err());
     }
 }

@@ -4,7 +4,9 @@
 //! its group's running totals as the listing streams past (memory grows with the number of groups, not
 //! of objects). A progress callback sees the running totals, and a [`CancelToken`] is checked between
 //! objects (remotely that is between the listing's pages, as a page arrives whole), so a user can stop
-//! a listing that is taking too long. Local directories are walked exactly like `du --apparent-size`
+//! a listing that is taking too long. Remote stores that list a page at a time (S3, GCS, Azure) are
+//! listed many prefixes at once (super::prefixes), which is what makes a million objects take seconds
+//! rather than a thousand round trips in a row. Local directories are walked exactly like `du --apparent-size`
 //! counts: regular files only, hidden ones included, symlinks not followed.
 
 use std::collections::BTreeMap;
@@ -53,6 +55,13 @@ pub struct DuProgress {
     pub objects: u64,
     #[ts(type = "number")]
     pub bytes: u64,
+    /// When a store is listed many prefixes at once: how many of the current round's prefixes are
+    /// listed (the tree's levels while it is discovered, then the prefixes listed in parallel), and how
+    /// many there are; both 0 for a single listing or a local walk.
+    #[ts(type = "number")]
+    pub prefixes_done: u64,
+    #[ts(type = "number")]
+    pub prefixes_total: u64,
 }
 
 pub type ProgressFn = Arc<dyn Fn(DuProgress) + Send + Sync>;
@@ -155,6 +164,27 @@ pub(super) async fn tally(loc: &Location, opts: &DuOptions) -> Result<Tallied> {
     let base = prefix.as_ref().to_string();
     let mut tally = Tally { depth: opts.depth, totals: Default::default(), children: BTreeMap::new(), prefixes: Default::default(), opts, what };
     opts.cancel.check(|| format!("listing {}", tally.what))?;
+    if let Some(pages) = loc.pages() {
+        let what = tally.what.clone();
+        let listing = super::prefixes::Listing {
+            base: if base.is_empty() { String::new() } else { format!("{base}/") },
+            cancel: &opts.cancel,
+            what: &what,
+            on_objects: |objects: Vec<object_store::ObjectMeta>, prefixes: super::prefixes::Prefixes| {
+                tally.totals.prefixes_done = prefixes.done;
+                tally.totals.prefixes_total = prefixes.total;
+                for meta in objects {
+                    if let Some(entry) = entry_of(&meta, &base) {
+                        tally.add(&entry)?;
+                    }
+                }
+                Ok(())
+            },
+            on_error: |e| listing_error(e, loc),
+        };
+        super::prefixes::list(pages, listing).await?;
+        return found(tally, &base);
+    }
     let mut stream = store.list(if base.is_empty() { None } else { Some(prefix) });
     loop {
         let next = tokio::select! {
@@ -163,13 +193,23 @@ pub(super) async fn tally(loc: &Location, opts: &DuOptions) -> Result<Tallied> {
         };
         let Some(meta) = next else { break };
         let meta = meta.map_err(|e| listing_error(e, loc))?;
-        let full = meta.location.as_ref();
-        let rel = if base.is_empty() { Some(full) } else { full.strip_prefix(base.as_str()).and_then(|r| r.strip_prefix('/')) };
-        let Some(rel) = rel.filter(|r| !r.is_empty()) else { continue };
-        let entry =
-            FileEntry { path: rel.to_string(), size: meta.size, last_modified_ms: meta.last_modified.timestamp_millis() };
-        tally.add(&entry)?;
+        if let Some(entry) = entry_of(&meta, &base) {
+            tally.add(&entry)?;
+        }
     }
+    found(tally, &base)
+}
+
+/// An object listed under `base`, with its path relative to `base` (none for `base` itself).
+fn entry_of(meta: &object_store::ObjectMeta, base: &str) -> Option<FileEntry> {
+    let full = meta.location.as_ref();
+    let rel = if base.is_empty() { Some(full) } else { full.strip_prefix(base).and_then(|r| r.strip_prefix('/')) };
+    let rel = rel.filter(|r| !r.is_empty())?;
+    Some(FileEntry { path: rel.to_string(), size: meta.size, last_modified_ms: meta.last_modified.timestamp_millis() })
+}
+
+/// The finished tally, or "no objects" for a prefix nothing lies under.
+fn found(tally: Tally<'_>, base: &str) -> Result<Tallied> {
     if tally.totals.objects == 0 && !base.is_empty() {
         return Err(Error::not_found(format!("{}: no objects under this prefix", tally.what)));
     }
@@ -248,7 +288,7 @@ mod tests {
         let s = seen.clone();
         let progress: ProgressFn = Arc::new(move |p| s.lock().unwrap().push(p));
         du(&loc, &DuOptions { depth: 1, progress: Some(progress), ..Default::default() }).await.unwrap();
-        assert_eq!(seen.lock().unwrap().last(), Some(&DuProgress { objects: 4, bytes: 25 }));
+        assert_eq!(seen.lock().unwrap().last(), Some(&DuProgress { objects: 4, bytes: 25, ..Default::default() }));
 
         let cancel = CancelToken::new();
         cancel.cancel();

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use futures::TryStreamExt;
+use object_store::list::PaginatedListStore;
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, ObjectStoreExt};
 use serde::{Deserialize, Serialize};
@@ -27,7 +28,7 @@ pub struct FileEntry {
 #[derive(Clone)]
 enum Backend {
     Local(PathBuf),
-    Remote { store: Arc<dyn ObjectStore>, prefix: ObjectPath },
+    Remote { store: Arc<dyn ObjectStore>, pages: Option<Arc<dyn PaginatedListStore>>, prefix: ObjectPath },
 }
 
 /// A place in a store: the root of a table, a warehouse, or a single file.
@@ -49,8 +50,8 @@ impl Location {
             let path = url.to_file_path().map_err(|_| Error::invalid(format!("{url} is not a local path")))?;
             Backend::Local(path)
         } else {
-            let (store, prefix) = super::remote::open(&url, options)?;
-            Backend::Remote { store, prefix }
+            let super::remote::Opened { store, pages, prefix } = super::remote::open(&url, options)?;
+            Backend::Remote { store, pages, prefix }
         };
         Ok(Location { url, backend })
     }
@@ -80,7 +81,15 @@ impl Location {
     pub(super) fn remote(&self) -> Option<(&Arc<dyn ObjectStore>, &ObjectPath)> {
         match &self.backend {
             Backend::Local(_) => None,
-            Backend::Remote { store, prefix } => Some((store, prefix)),
+            Backend::Remote { store, prefix, .. } => Some((store, prefix)),
+        }
+    }
+
+    /// The store's page-at-a-time listing, for remote stores that have one.
+    pub(super) fn pages(&self) -> Option<&Arc<dyn PaginatedListStore>> {
+        match &self.backend {
+            Backend::Local(_) => None,
+            Backend::Remote { pages, .. } => pages.as_ref(),
         }
     }
 
@@ -96,12 +105,12 @@ impl Location {
                 let url = Url::from_file_path(&path).unwrap_or_else(|_| self.url.clone());
                 Location { url, backend: Backend::Local(path) }
             }
-            Backend::Remote { store, prefix } => {
+            Backend::Remote { store, pages, prefix } => {
                 let mut url = self.url.clone();
                 let base = url.path().trim_end_matches('/').to_string();
                 url.set_path(&format!("{base}/{rel}"));
                 let joined = if prefix.as_ref().is_empty() { rel.to_string() } else { format!("{}/{rel}", prefix.as_ref()) };
-                Location { url, backend: Backend::Remote { store: store.clone(), prefix: ObjectPath::from(joined) } }
+                Location { url, backend: Backend::Remote { store: store.clone(), pages: pages.clone(), prefix: ObjectPath::from(joined) } }
             }
         }
     }
@@ -138,7 +147,7 @@ impl Location {
                 let url = super::parse_location(absolute)?;
                 Location::open(url, &BTreeMap::new())
             }
-            Backend::Remote { store, .. } => {
+            Backend::Remote { store, pages, .. } => {
                 let url = Url::parse(absolute).map_err(|e| Error::invalid(format!("{absolute:?} is not a URL: {e}")))?;
                 if url.scheme() != self.url.scheme() || url.host_str() != self.url.host_str() {
                     return Err(Error::unsupported(format!(
@@ -147,7 +156,7 @@ impl Location {
                     )));
                 }
                 let prefix = ObjectPath::from(url.path().trim_start_matches('/'));
-                Ok(Location { url, backend: Backend::Remote { store: store.clone(), prefix } })
+                Ok(Location { url, backend: Backend::Remote { store: store.clone(), pages: pages.clone(), prefix } })
             }
         }
     }
@@ -159,7 +168,7 @@ impl Location {
                 let p = p.clone();
                 tokio::task::spawn_blocking(move || super::local::walk(&p)).await?
             }
-            Backend::Remote { store, prefix } => {
+            Backend::Remote { store, prefix, .. } => {
                 let base = prefix.as_ref().to_string();
                 let list_prefix = if base.is_empty() { None } else { Some(prefix) };
                 let metas: Vec<_> = store
@@ -210,7 +219,7 @@ impl Location {
                 })
                 .await?
             }
-            Backend::Remote { store, prefix } => {
+            Backend::Remote { store, prefix, .. } => {
                 let list_prefix = if prefix.as_ref().is_empty() { None } else { Some(prefix) };
                 let res = store
                     .list_with_delimiter(list_prefix)
@@ -243,7 +252,7 @@ impl Location {
                 let data = tokio::fs::read(&p).await.map_err(|e| Error::from(e).context(format!("reading {what}")))?;
                 Ok(Bytes::from(data))
             }
-            Backend::Remote { store, prefix } => {
+            Backend::Remote { store, prefix, .. } => {
                 let res = store.get(prefix).await.map_err(|e| Error::from(e).context(format!("reading {what}")))?;
                 res.bytes().await.map_err(|e| Error::from(e).context(format!("reading {what}")))
             }
@@ -268,7 +277,7 @@ impl Location {
                 .await?
                 .map_err(|e| e.context(format!("reading {what}")))
             }
-            Backend::Remote { store, prefix } => {
+            Backend::Remote { store, prefix, .. } => {
                 store.get_range(prefix, range).await.map_err(|e| Error::from(e).context(format!("reading {what}")))
             }
         }
@@ -284,7 +293,7 @@ impl Location {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
                 Err(e) => Err(Error::from(e).context(format!("reading {}", target.display()))),
             },
-            Backend::Remote { store, prefix } => match store.head(prefix).await {
+            Backend::Remote { store, prefix, .. } => match store.head(prefix).await {
                 Ok(m) => Ok(Some(m.size)),
                 Err(object_store::Error::NotFound { .. }) => Ok(None),
                 Err(e) => Err(Error::from(e).context(format!("reading {}", target.display()))),

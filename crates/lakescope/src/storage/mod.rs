@@ -11,6 +11,7 @@ mod facade;
 pub mod inventory;
 mod local;
 mod location;
+mod prefixes;
 mod remote;
 
 pub use browse::{PrefixEntry, PrefixListing};

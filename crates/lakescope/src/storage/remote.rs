@@ -37,6 +37,7 @@ use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::azure::{AzureConfigKey, MicrosoftAzureBuilder};
 use object_store::gcp::{GoogleCloudStorageBuilder, GoogleConfigKey};
 use object_store::path::Path as ObjectPath;
+use object_store::list::PaginatedListStore;
 use object_store::{ObjectStore, ObjectStoreScheme, RetryConfig};
 use url::Url;
 
@@ -68,8 +69,28 @@ fn retry() -> RetryConfig {
     }
 }
 
+/// An opened store: the store, its page-at-a-time listing where the service has one (S3, GCS, Azure:
+/// what `du` lists prefixes concurrently with), and the object path the URL points at inside it.
+pub(super) struct Opened {
+    pub store: Arc<dyn ObjectStore>,
+    pub pages: Option<Arc<dyn PaginatedListStore>>,
+    pub prefix: ObjectPath,
+}
+
+impl std::fmt::Debug for Opened {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Opened({}, {})", self.store, self.prefix)
+    }
+}
+
+/// Both views of one store.
+fn both<S: ObjectStore + PaginatedListStore>(s: S) -> (Arc<dyn ObjectStore>, Option<Arc<dyn PaginatedListStore>>) {
+    let s = Arc::new(s);
+    (s.clone(), Some(s))
+}
+
 /// The store for `url` (not `file://`) and the object path the URL points at inside it.
-pub(super) fn open(url: &Url, options: &BTreeMap<String, String>) -> Result<(Arc<dyn ObjectStore>, ObjectPath)> {
+pub(super) fn open(url: &Url, options: &BTreeMap<String, String>) -> Result<Opened> {
     let (scheme, prefix) = ObjectStoreScheme::parse(url)
         .map_err(|e| Error::unsupported(format!("{url}: not a storage URL Lakescope can open ({e})")))?;
     // A keychain source's secrets: read here, where the store is built, and kept in memory only.
@@ -94,7 +115,7 @@ pub(super) fn open(url: &Url, options: &BTreeMap<String, String>) -> Result<(Arc
         }
     }
     let unknown = |key: &str| Error::invalid(format!("unknown store option {key:?} for {url}"));
-    let store: Arc<dyn ObjectStore> = match scheme {
+    let (store, pages) = match scheme {
         ObjectStoreScheme::AmazonS3 => {
             let mut b = AmazonS3Builder::from_env().with_url(url.as_str()).with_retry(retry());
             for (k, v) in options {
@@ -115,7 +136,7 @@ pub(super) fn open(url: &Url, options: &BTreeMap<String, String>) -> Result<(Arc
                 };
                 b = b.with_config(key, secret.expose());
             }
-            Arc::new(b.build().map_err(|e| Error::from(e).context(format!("configuring {url}")))?)
+            both(b.build().map_err(|e| Error::from(e).context(format!("configuring {url}")))?)
         }
         ObjectStoreScheme::GoogleCloudStorage => {
             let mut b = GoogleCloudStorageBuilder::from_env().with_url(url.as_str()).with_retry(retry());
@@ -128,7 +149,7 @@ pub(super) fn open(url: &Url, options: &BTreeMap<String, String>) -> Result<(Arc
                     b = b.with_config(GoogleConfigKey::ServiceAccountKey, secret.expose());
                 }
             }
-            Arc::new(b.build().map_err(|e| Error::from(e).context(format!("configuring {url}")))?)
+            both(b.build().map_err(|e| Error::from(e).context(format!("configuring {url}")))?)
         }
         ObjectStoreScheme::MicrosoftAzure => {
             let mut b = MicrosoftAzureBuilder::from_env().with_url(url.as_str()).with_retry(retry());
@@ -145,15 +166,15 @@ pub(super) fn open(url: &Url, options: &BTreeMap<String, String>) -> Result<(Arc
                 };
                 b = b.with_config(key, secret.expose());
             }
-            Arc::new(b.build().map_err(|e| Error::from(e).context(format!("configuring {url}")))?)
+            both(b.build().map_err(|e| Error::from(e).context(format!("configuring {url}")))?)
         }
         _ => {
             let (store, _) = object_store::parse_url_opts(url, options.iter())
                 .map_err(|e| Error::from(e).context(format!("opening {url}")))?;
-            Arc::from(store)
+            (Arc::from(store), None)
         }
     };
-    Ok((store, prefix))
+    Ok(Opened { store, pages, prefix })
 }
 
 fn parse_bool(key: &str, value: &str, url: &Url) -> Result<bool> {
@@ -195,7 +216,8 @@ mod tests {
     fn s3_options_give_the_prefix_inside_the_bucket() {
         let url = Url::parse("s3://bucket/a/b").unwrap();
         let o = opts(&[("endpoint", "http://127.0.0.1:9"), ("region", "us-east-1"), ("allow_http", "true"), ("path_style", "true")]);
-        let (_, prefix) = open(&url, &o).unwrap();
-        assert_eq!(prefix.as_ref(), "a/b");
+        let opened = open(&url, &o).unwrap();
+        assert!(opened.pages.is_some(), "S3 lists a page at a time");
+        assert_eq!(opened.prefix.as_ref(), "a/b");
     }
 }

@@ -178,7 +178,7 @@ fn scan_blocking(report: &Report, prefix: &str, depth: usize, opts: &DuOptions, 
                             let b = bytes.fetch_add(since.bytes, Ordering::Relaxed) + since.bytes;
                             *since = DuProgress::default();
                             if let Some(p) = &opts.progress {
-                                p(DuProgress { objects: o, bytes: b });
+                                p(DuProgress { objects: o, bytes: b, ..Default::default() });
                             }
                         };
                         let mut sink = |k: &str, size: u64, m: i64| -> Result<()> {
