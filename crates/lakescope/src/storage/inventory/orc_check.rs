@@ -2,14 +2,16 @@
 //! panic. orc-rust (0.8, and 0.9, the latest, which needs arrow 59) trusts the file: it subtracts the
 //! postscript's footer and metadata lengths from the file's length unchecked (an overflow), slices each
 //! compression chunk by the length its 3-byte header claims (`split_to out of bounds`, found by fuzzing
-//! `inventory_orc`), `unwrap`s every decompression error inside its `Read`, and `unwrap`s the parse of a
-//! stripe's writer time zone. So before handing the file over we read what it will read and check it
-//! the same way, but with errors: the postscript, the footer and the metadata section (their lengths
-//! inside the file, their chunks whole and decompressing), every stripe (inside the data part of the
-//! file; its footer whole, decompressing, its streams adding up to no more than the stripe, its time
-//! zone known), and each stream's chunks when orc-rust asks for the stream ([`Checked::stream`]). Its
-//! types must point forward (it follows them recursively: a cycle overflowed the stack, an abort).
-//! A compressed file is decompressed twice (once here, once by orc-rust): inventories are small enough.
+//! `inventory_orc`), `unwrap`s every decompression error inside its `Read`, indexes a stripe's column
+//! encodings by column id, `unwrap`s the parse of a stripe's writer time zone, and follows the footer's
+//! types recursively. So before handing the file over we read what it will read and check it the same
+//! way, but with errors: the postscript, the footer and the metadata section (their lengths inside the
+//! file, their chunks whole and decompressing), the types (numbered forward, so following them ends),
+//! every stripe (inside the data part of the file; its footer whole, decompressing, its streams adding
+//! up to no more than the stripe, an encoding for every column, its time zone known), and each stream's
+//! chunks when orc-rust asks for the stream ([`Checked::stream`]). A compressed file is decompressed
+//! twice (once here, once by orc-rust): inventories are small enough. Every read is also bounded by the
+//! file's length ([`Bounded`]). What is not checked: the values inside streams (see `rows::orc`).
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -135,6 +137,11 @@ fn check<R: ChunkReader>(r: &R, what: &str) -> Result<Checked> {
             .map_err(|e| bad(format!("the footer of stripe {i}: {e}")))?;
         let sf = StripeFooter::decode(sf.as_slice())
             .map_err(|e| bad(format!("the footer of stripe {i} does not decode: {e}")))?;
+        // One encoding per column: orc-rust indexes them by column id (a panic on a shorter list).
+        if sf.columns.len() < footer.types.len() {
+            let (n, m) = (sf.columns.len(), footer.types.len());
+            return Err(bad(format!("the footer of stripe {i} gives {n} column encodings for {m} columns")));
+        }
         let mut at = offset;
         for st in &sf.streams {
             let l = st.length();
