@@ -215,3 +215,29 @@ fn an_orc_inventory_whose_stripe_footer_lacks_column_encodings_is_corrupt_not_a_
     assert_eq!(e.kind, ErrorKind::Corrupt, "{}", e.message);
     assert!(e.message.contains("column encodings for"), "{}", e.message);
 }
+
+#[test]
+#[ignore = "open: panics in the parquet crate's page decoding (see docs/RELIABILITY.md, third fuzz pass)"]
+fn damaged_parquet_pages_are_corrupt_not_a_panic() {
+    // Found by the third fuzz pass: damaged *pages* (the footers are sound). `delta_checkpoint`: the
+    // parquet crate divides by a page's value count of 0 (byte_array.rs, a panic in release builds too);
+    // `inventory_parquet`: its RLE decoder shifts past 64 bits (bit_util.rs; an overflow panic in debug
+    // builds, wrapping in release). Not fixed: checking pages before the parquet crate decodes them.
+    for (target, file) in [("delta_checkpoint", "delta_checkpoint/page-divide-by-zero"), ("inventory_parquet", "inventory_parquet/rle-shift-overflow")] {
+        let bytes = std::fs::read(repo().join("tests/corpus/fuzz").join(file)).unwrap();
+        let e = run(target, &bytes).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Corrupt, "{file}: {}", e.message);
+    }
+}
+
+#[test]
+fn an_orc_inventory_whose_string_lengths_overflow_is_corrupt_not_a_panic() {
+    // Found by the third fuzz pass of `inventory_orc` (133,380 runs in, after the column-encodings
+    // check): string lengths whose sum overflows; arrow-buffer panics ("usize overflow") building the
+    // offsets for orc-rust's string decoder — a value-decoder panic, caught and named (rows.rs), but
+    // raised in arrow-buffer, so the fuzz target's hook (orc-rust's decoders only) still stops on it.
+    let bytes = std::fs::read(repo().join("tests/corpus/fuzz/inventory_orc/string-lengths-overflow")).unwrap();
+    let e = run("inventory_orc", &bytes).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Corrupt, "{}", e.message);
+    assert!(e.message.contains("failed on its values (usize overflow)"), "{}", e.message);
+}
