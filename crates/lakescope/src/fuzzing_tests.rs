@@ -177,8 +177,8 @@ fn every_damaged_byte_of_a_real_orc_inventory_is_an_answer_or_an_error_never_a_p
     // A zlib ORC inventory written by pyarrow (tests/inventory/make.py), with one byte inverted at a
     // time: in a compressed chunk's header, in its deflate stream, in a stripe footer, the footer, the
     // postscript. orc-rust panics on a chunk that claims more bytes than follow (`split_to out of
-    // bounds`), `unwrap`s every decompression error, and recursed on types that point back up until
-    // the stack overflowed (an abort, found damaging bytes one at a time): the file's framing is checked
+    // bounds`), `unwrap`s every decompression error, and follows types recursively (damaging bytes one
+    // at a time once overflowed the stack, an abort; types must now point forward): the framing is checked
     // first (storage::inventory::orc_check). What is left are panics in its value decoders, on streams
     // that decompress but hold damaged runs: those are caught and named (rows.rs), never the others.
     let good = std::fs::read(repo().join("tests/corpus/fuzz/inventory_orc/intact-zlib")).unwrap();

@@ -118,7 +118,7 @@ fn check<R: ChunkReader>(r: &R, what: &str) -> Result<Checked> {
     checked.inflate(&metadata, false).map_err(|e| bad(format!("its metadata: {e}")))?;
     let footer = Footer::decode(footer.as_slice()).map_err(|e| bad(format!("its footer does not decode: {e}")))?;
     // Types are numbered in pre-order, so a child's id is above its parent's: orc-rust follows them
-    // recursively, and a damaged footer whose types point back up recursed until the stack overflowed.
+    // recursively, and a damaged footer whose types point back up would recurse without end.
     for (i, t) in footer.types.iter().enumerate() {
         if let Some(c) = t.subtypes.iter().find(|c| **c as usize <= i) {
             return Err(bad(format!("its footer gives type {i} the type {c} as a child, not one after it")));
