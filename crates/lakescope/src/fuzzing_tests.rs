@@ -217,16 +217,17 @@ fn an_orc_inventory_whose_stripe_footer_lacks_column_encodings_is_corrupt_not_a_
 }
 
 #[test]
-#[ignore = "open: panics in the parquet crate's page decoding (see docs/RELIABILITY.md, third fuzz pass)"]
 fn damaged_parquet_pages_are_corrupt_not_a_panic() {
     // Found by the third fuzz pass: damaged *pages* (the footers are sound). `delta_checkpoint`: the
     // parquet crate divides by a page's value count of 0 (byte_array.rs, a panic in release builds too);
     // `inventory_parquet`: its RLE decoder shifts past 64 bits (bit_util.rs; an overflow panic in debug
-    // builds, wrapping in release). Not fixed: checking pages before the parquet crate decodes them.
+    // builds, wrapping in release). Not prevented (that is checking pages before the parquet crate
+    // decodes them): caught, and the file's Corrupt error.
     for (target, file) in [("delta_checkpoint", "delta_checkpoint/page-divide-by-zero"), ("inventory_parquet", "inventory_parquet/rle-shift-overflow")] {
         let bytes = std::fs::read(repo().join("tests/corpus/fuzz").join(file)).unwrap();
         let e = run(target, &bytes).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Corrupt, "{file}: {}", e.message);
+        assert!(e.message.contains("the Parquet reader failed on its pages"), "{file}: {}", e.message);
     }
 }
 

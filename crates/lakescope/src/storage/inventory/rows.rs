@@ -285,11 +285,18 @@ pub(super) fn parquet(data: Data, what: &str, sink: &mut Sink) -> Result<()> {
             .collect();
         let mask = ProjectionMask::roots(b.parquet_schema(), roots);
         let reader = b.with_projection(mask).with_batch_size(65_536).build().map_err(bad)?;
-        for rb in reader {
-            let rb = rb.map_err(|e| Error::corrupt(format!("{what}: {e}")))?;
-            batch(&rb, what, sink)?;
-        }
-        Ok(())
+        // The parquet crate panics on some damaged pages (found by fuzzing): this file's Corrupt error.
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Result<()> {
+            for rb in reader {
+                let rb = rb.map_err(|e| Error::corrupt(format!("{what}: {e}")))?;
+                batch(&rb, what, sink)?;
+            }
+            Ok(())
+        }));
+        read.unwrap_or_else(|p| {
+            let why = crate::error::panic_text(p.as_ref());
+            Err(Error::corrupt(format!("{what}: not a readable Parquet file: the Parquet reader failed on its pages ({why})")))
+        })
     }
     match data {
         Data::File(f) => run(f, what, sink, &bad),
@@ -330,8 +337,7 @@ pub(super) fn orc(data: Data, what: &str, sink: &mut Sink) -> Result<()> {
         Data::Bytes(b) => run(super::orc_check::open(b, what)?, what, sink),
     }));
     read.unwrap_or_else(|panic| {
-        let why = panic.downcast_ref::<&str>().map(|s| s.to_string());
-        let why = why.or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+        let why = crate::error::panic_text(panic.as_ref());
         Err(Error::corrupt(format!("{what}: not a readable ORC file: the ORC reader failed on its values ({why})")))
     })
 }
