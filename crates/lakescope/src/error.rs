@@ -159,6 +159,12 @@ fn is_refused_key(text: &str) -> bool {
 }
 
 /// An error's message and its causes' (a refused connection shows only deep in the chain).
+/// The message of a caught panic (a dependency's, on a damaged file), for the error that replaces it.
+pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    let text = panic.downcast_ref::<&str>().map(|s| s.to_string());
+    text.or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default()
+}
+
 pub(crate) fn chain_text(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut cause = e.source();

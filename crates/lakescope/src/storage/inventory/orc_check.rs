@@ -2,14 +2,16 @@
 //! panic. orc-rust (0.8, and 0.9, the latest, which needs arrow 59) trusts the file: it subtracts the
 //! postscript's footer and metadata lengths from the file's length unchecked (an overflow), slices each
 //! compression chunk by the length its 3-byte header claims (`split_to out of bounds`, found by fuzzing
-//! `inventory_orc`), `unwrap`s every decompression error inside its `Read`, and `unwrap`s the parse of a
-//! stripe's writer time zone. So before handing the file over we read what it will read and check it
-//! the same way, but with errors: the postscript, the footer and the metadata section (their lengths
-//! inside the file, their chunks whole and decompressing), every stripe (inside the data part of the
-//! file; its footer whole, decompressing, its streams adding up to no more than the stripe, its time
-//! zone known), and each stream's chunks when orc-rust asks for the stream ([`Checked::stream`]). Its
-//! types must point forward (it follows them recursively: a cycle overflowed the stack, an abort).
-//! A compressed file is decompressed twice (once here, once by orc-rust): inventories are small enough.
+//! `inventory_orc`), `unwrap`s every decompression error inside its `Read`, indexes a stripe's column
+//! encodings by column id, `unwrap`s the parse of a stripe's writer time zone, and follows the footer's
+//! types recursively. So before handing the file over we read what it will read and check it the same
+//! way, but with errors: the postscript, the footer and the metadata section (their lengths inside the
+//! file, their chunks whole and decompressing), the types (numbered forward, so following them ends),
+//! every stripe (inside the data part of the file; its footer whole, decompressing, its streams adding
+//! up to no more than the stripe, an encoding for every column, its time zone known), and each stream's
+//! chunks when orc-rust asks for the stream ([`Checked::stream`]). A compressed file is decompressed
+//! twice (once here, once by orc-rust): inventories are small enough. Every read is also bounded by the
+//! file's length ([`Bounded`]). What is not checked: the values inside streams (see `rows::orc`).
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -25,6 +27,51 @@ use crate::error::{Error, Result};
 /// (256 KiB by default); a block size past this is a damaged postscript, not a choice.
 const MAX_BLOCK: u64 = 64 << 20;
 
+/// The file `r` (named `what` in errors), checked, to hand to orc-rust.
+pub(super) fn open<R: ChunkReader>(r: R, what: &str) -> Result<Bounded<R>> {
+    let checked = check(&r, what)?;
+    Ok(Bounded(r, checked))
+}
+
+/// An ORC file whose reads are checked against its length, and whose streams are checked as they are
+/// read (see the module docs). orc-rust reads each stripe at the offsets and lengths the file's own
+/// footers give: past the end of a damaged file, its `Bytes` reader panicked (found by fuzzing
+/// `inventory_orc`) and its file reader allocated whatever length was written first.
+pub(super) struct Bounded<R>(R, Checked);
+
+impl<R: ChunkReader> ChunkReader for Bounded<R> {
+    type T = R::T;
+
+    fn len(&self) -> u64 {
+        self.0.len()
+    }
+
+    fn get_read(&self, offset: u64) -> std::io::Result<Self::T> {
+        self.within(offset, 0)?;
+        self.0.get_read(offset)
+    }
+
+    fn get_bytes(&self, offset: u64, length: u64) -> std::io::Result<Bytes> {
+        self.within(offset, length)?;
+        let bytes = self.0.get_bytes(offset, length)?;
+        self.1.stream(offset, &bytes)?;
+        Ok(bytes)
+    }
+}
+
+impl<R: ChunkReader> Bounded<R> {
+    fn within(&self, offset: u64, length: u64) -> std::io::Result<()> {
+        let len = self.0.len();
+        match offset.checked_add(length) {
+            Some(end) if end <= len => Ok(()),
+            _ => Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("the file's footer points at {length} bytes from byte {offset}, past its end ({len} bytes)"),
+            )),
+        }
+    }
+}
+
 /// What the check learnt: how streams are compressed, and where each one lies.
 pub(super) struct Checked {
     codec: Option<(CompressionKind, usize)>,
@@ -33,7 +80,7 @@ pub(super) struct Checked {
 }
 
 /// Check the file `r` (named `what` in errors) as described in the module docs.
-pub(super) fn check<R: ChunkReader>(r: &R, what: &str) -> Result<Checked> {
+fn check<R: ChunkReader>(r: &R, what: &str) -> Result<Checked> {
     let bad = |why: String| Error::corrupt(format!("{what}: not a readable ORC file: {why}"));
     let io = |e: std::io::Error| bad(e.to_string());
     let len = r.len();
@@ -58,17 +105,20 @@ pub(super) fn check<R: ChunkReader>(r: &R, what: &str) -> Result<Checked> {
         CompressionKind::None => None,
         kind => Some((kind, block as usize)),
     };
-    let tail = [1, ps_len, footer_len, meta_len].iter().try_fold(0u64, |a, b| a.checked_add(*b)).filter(|t| *t <= len);
-    let Some(tail) = tail else {
-        return Err(bad(format!("its postscript gives {footer_len} bytes of footer and {meta_len} of metadata in {len} bytes")));
+    let tail = [1, ps_len, footer_len, meta_len].iter().try_fold(0u64, |a, b| a.checked_add(*b));
+    let Some(tail) = tail.filter(|t| *t <= len) else {
+        let why = format!("its postscript gives {footer_len} bytes of footer and {meta_len} of metadata in {len} bytes");
+        return Err(bad(why));
     };
     let checked = Checked { codec, streams: HashSet::new() };
     let meta_at = len - tail;
-    let footer = checked.inflate(&r.get_bytes(meta_at + meta_len, footer_len).map_err(io)?, true).map_err(|e| bad(format!("its footer: {e}")))?;
-    checked.inflate(&r.get_bytes(meta_at, meta_len).map_err(io)?, false).map_err(|e| bad(format!("its metadata: {e}")))?;
+    let footer = r.get_bytes(meta_at + meta_len, footer_len).map_err(io)?;
+    let footer = checked.inflate(&footer, true).map_err(|e| bad(format!("its footer: {e}")))?;
+    let metadata = r.get_bytes(meta_at, meta_len).map_err(io)?;
+    checked.inflate(&metadata, false).map_err(|e| bad(format!("its metadata: {e}")))?;
     let footer = Footer::decode(footer.as_slice()).map_err(|e| bad(format!("its footer does not decode: {e}")))?;
     // Types are numbered in pre-order, so a child's id is above its parent's: orc-rust follows them
-    // recursively, and a damaged footer whose types point back up recursed until the stack overflowed.
+    // recursively, and a damaged footer whose types point back up would recurse without end.
     for (i, t) in footer.types.iter().enumerate() {
         if let Some(c) = t.subtypes.iter().find(|c| **c as usize <= i) {
             return Err(bad(format!("its footer gives type {i} the type {c} as a child, not one after it")));
@@ -79,12 +129,19 @@ pub(super) fn check<R: ChunkReader>(r: &R, what: &str) -> Result<Checked> {
         let (offset, index, data, foot) = (s.offset(), s.index_length(), s.data_length(), s.footer_length());
         let end = [offset, index, data, foot].iter().try_fold(0u64, |a, b| a.checked_add(*b));
         if end.is_none_or(|end| end > meta_at) {
-            return Err(bad(format!("stripe {i} (from byte {offset}, {index} + {data} + {foot} bytes) reaches past the file's data ({meta_at} bytes)")));
+            let (from, of) = (format!("from byte {offset}, {index} + {data} + {foot} bytes"), format!("{meta_at} bytes"));
+            return Err(bad(format!("stripe {i} ({from}) reaches past the file's data ({of})")));
         }
         let sf = checked
             .inflate(&r.get_bytes(offset + index + data, foot).map_err(io)?, true)
             .map_err(|e| bad(format!("the footer of stripe {i}: {e}")))?;
-        let sf = StripeFooter::decode(sf.as_slice()).map_err(|e| bad(format!("the footer of stripe {i} does not decode: {e}")))?;
+        let sf = StripeFooter::decode(sf.as_slice())
+            .map_err(|e| bad(format!("the footer of stripe {i} does not decode: {e}")))?;
+        // One encoding per column: orc-rust indexes them by column id (a panic on a shorter list).
+        if sf.columns.len() < footer.types.len() {
+            let (n, m) = (sf.columns.len(), footer.types.len());
+            return Err(bad(format!("the footer of stripe {i} gives {n} column encodings for {m} columns")));
+        }
         let mut at = offset;
         for st in &sf.streams {
             let l = st.length();
@@ -93,7 +150,9 @@ pub(super) fn check<R: ChunkReader>(r: &R, what: &str) -> Result<Checked> {
                     checked.streams.insert((at, l));
                     at = next;
                 }
-                _ => return Err(bad(format!("the streams of stripe {i} add up to more than its {} bytes", index + data))),
+                _ => {
+                    return Err(bad(format!("the streams of stripe {i} add up to more than its {} bytes", index + data)))
+                }
             }
         }
         if let Some(tz) = &sf.writer_timezone
@@ -108,7 +167,7 @@ pub(super) fn check<R: ChunkReader>(r: &R, what: &str) -> Result<Checked> {
 impl Checked {
     /// Check `bytes`, read at `offset`, if they are one of the file's streams: every chunk whole and
     /// decompressing. Errors are `InvalidData`, as the reads that orc-rust wraps into its own errors.
-    pub(super) fn stream(&self, offset: u64, bytes: &Bytes) -> std::io::Result<()> {
+    fn stream(&self, offset: u64, bytes: &Bytes) -> std::io::Result<()> {
         if self.codec.is_none() || !self.streams.contains(&(offset, bytes.len() as u64)) {
             return Ok(());
         }
@@ -119,7 +178,9 @@ impl Checked {
 
     /// The chunks of one compressed stream, decompressed (only checked when `keep` is false).
     fn inflate(&self, mut rest: &[u8], keep: bool) -> std::result::Result<Vec<u8>, String> {
-        let Some((kind, block)) = self.codec else { return Ok(if keep { rest.to_vec() } else { Vec::new() }) };
+        let Some((kind, block)) = self.codec else {
+            return Ok(if keep { rest.to_vec() } else { Vec::new() });
+        };
         let mut out = Vec::new();
         let mut chunk = Vec::new();
         while !rest.is_empty() {
@@ -140,7 +201,8 @@ impl Checked {
                 continue;
             }
             chunk.clear();
-            decompress(kind, body, block, &mut chunk).map_err(|e| format!("a {kind:?} chunk does not decompress: {e}"))?;
+            decompress(kind, body, block, &mut chunk)
+                .map_err(|e| format!("a {kind:?} chunk does not decompress: {e}"))?;
             if chunk.len() > block {
                 return Err(format!("a chunk decompresses past the {block}-byte block size"));
             }

@@ -285,11 +285,18 @@ pub(super) fn parquet(data: Data, what: &str, sink: &mut Sink) -> Result<()> {
             .collect();
         let mask = ProjectionMask::roots(b.parquet_schema(), roots);
         let reader = b.with_projection(mask).with_batch_size(65_536).build().map_err(bad)?;
-        for rb in reader {
-            let rb = rb.map_err(|e| Error::corrupt(format!("{what}: {e}")))?;
-            batch(&rb, what, sink)?;
-        }
-        Ok(())
+        // The parquet crate panics on some damaged pages (found by fuzzing): this file's Corrupt error.
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Result<()> {
+            for rb in reader {
+                let rb = rb.map_err(|e| Error::corrupt(format!("{what}: {e}")))?;
+                batch(&rb, what, sink)?;
+            }
+            Ok(())
+        }));
+        read.unwrap_or_else(|p| {
+            let why = crate::error::panic_text(p.as_ref());
+            Err(Error::corrupt(format!("{what}: not a readable Parquet file: the Parquet reader failed on its pages ({why})")))
+        })
     }
     match data {
         Data::File(f) => run(f, what, sink, &bad),
@@ -318,11 +325,7 @@ pub(super) fn orc(data: Data, what: &str, sink: &mut Sink) -> Result<()> {
         Ok(())
     }
     // orc-rust trusts the file's lengths and chunk headers and panics on damaged ones (found by fuzzing
-    // `inventory_orc`): its framing is checked first (orc_check), and every read bounded by the file.
-    fn checked<R: orc_rust::reader::ChunkReader>(r: R, what: &str) -> Result<Bounded<R>> {
-        let checked = super::orc_check::check(&r, what)?;
-        Ok(Bounded(r, checked))
-    }
+    // `inventory_orc`): its framing is checked first (orc_check::open), and every read bounded by the file.
     // What the check cannot vouch for is the values: orc-rust's decoders (RLE, byte runs, …) index and
     // subtract by what a damaged stream holds and panic (found by damaging every byte of a real file,
     // `fuzzing::tests::every_damaged_byte_of_a_real_orc_inventory_is_an_answer_or_an_error_never_a_panic`).
@@ -330,52 +333,13 @@ pub(super) fn orc(data: Data, what: &str, sink: &mut Sink) -> Result<()> {
     // instead of the end of the process (the default hook still prints it; the rows counted so far are
     // dropped with the error). The fuzz target lets these through and stops on any other panic.
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match data {
-        Data::File(f) => run(checked(f, what)?, what, sink),
-        Data::Bytes(b) => run(checked(b, what)?, what, sink),
+        Data::File(f) => run(super::orc_check::open(f, what)?, what, sink),
+        Data::Bytes(b) => run(super::orc_check::open(b, what)?, what, sink),
     }));
     read.unwrap_or_else(|panic| {
-        let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+        let why = crate::error::panic_text(panic.as_ref());
         Err(Error::corrupt(format!("{what}: not a readable ORC file: the ORC reader failed on its values ({why})")))
     })
-}
-
-/// An ORC file whose reads are checked against its length, and whose streams are checked as they are
-/// read ([`super::orc_check`]). orc-rust reads each stripe at the offsets and lengths the file's own
-/// footers give: past the end of a damaged file, its `Bytes` reader panicked (found by fuzzing
-/// `inventory_orc`) and its file reader allocated whatever length was written first.
-struct Bounded<R>(R, super::orc_check::Checked);
-
-impl<R: orc_rust::reader::ChunkReader> orc_rust::reader::ChunkReader for Bounded<R> {
-    type T = R::T;
-
-    fn len(&self) -> u64 {
-        self.0.len()
-    }
-
-    fn get_read(&self, offset: u64) -> std::io::Result<Self::T> {
-        self.within(offset, 0)?;
-        self.0.get_read(offset)
-    }
-
-    fn get_bytes(&self, offset: u64, length: u64) -> std::io::Result<Bytes> {
-        self.within(offset, length)?;
-        let bytes = self.0.get_bytes(offset, length)?;
-        self.1.stream(offset, &bytes)?;
-        Ok(bytes)
-    }
-}
-
-impl<R: orc_rust::reader::ChunkReader> Bounded<R> {
-    fn within(&self, offset: u64, length: u64) -> std::io::Result<()> {
-        let len = self.0.len();
-        match offset.checked_add(length) {
-            Some(end) if end <= len => Ok(()),
-            _ => Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("the file's footer points at {length} bytes from byte {offset}, past its end ({len} bytes)"),
-            )),
-        }
-    }
 }
 
 /// Which columns of an oiv Delimited dump hold what, from its header line.
