@@ -13,6 +13,7 @@ mod parquet_plan;
 mod read;
 pub mod value;
 
+use futures::FutureExt;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -122,8 +123,17 @@ impl Lakescope {
             if rows.len() >= want {
                 break;
             }
-            let got = read::first_rows(f, &plan.columns, want - rows.len())
+            // The parquet crate panics on some damaged pages (found by fuzzing: a division by a value
+            // count of 0, a shift past 64 bits); the footer check cannot see pages. That is this file's
+            // Corrupt error, not the end of the process (the default hook still prints it).
+            let read = std::panic::AssertUnwindSafe(read::first_rows(f, &plan.columns, want - rows.len()));
+            let got = read
+                .catch_unwind()
                 .await
+                .unwrap_or_else(|p| {
+                    let why = crate::error::panic_text(p.as_ref());
+                    Err(Error::corrupt(format!("the Parquet reader failed on its pages ({why})")))
+                })
                 .map_err(|e| e.context(format!("sampling {}", f.location.display())))?;
             files.push(SampledFile { path: f.location.display(), rows: got.len() as u64 });
             rows.extend(got);

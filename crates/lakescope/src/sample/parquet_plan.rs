@@ -2,7 +2,6 @@
 //! partition values of their `key=value/` folders. The schema is the first file's plus the partition
 //! columns (as text, the way the folders hold them).
 
-use parquet::arrow::parquet_to_arrow_schema;
 
 use super::{PlanColumn, PlanFile, SamplePlan};
 use crate::error::{Error, Result};
@@ -24,8 +23,7 @@ impl ParquetTable {
             }
             let footer = crate::table::read_footer(&self.root, &f.path, f.size).await?;
             if columns.is_empty() {
-                let fm = footer.file_metadata();
-                let schema = parquet_to_arrow_schema(fm.schema_descr(), fm.key_value_metadata())
+                let schema = crate::table::arrow_schema(&footer)
                     .map_err(|e| Error::corrupt(format!("{}: schema not readable: {e}", self.root.join(&f.path).display())))?;
                 columns = schema
                     .fields()

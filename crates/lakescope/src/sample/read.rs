@@ -45,7 +45,9 @@ impl AsyncFileReader for LocationReader {
 /// Up to `want` rows of `file`, one JSON array per row in `columns` order.
 pub(super) async fn first_rows(file: &PlanFile, columns: &[PlanColumn], want: usize) -> Result<Vec<Vec<Value>>> {
     let footer = Arc::new(crate::table::read_footer(&file.location, "", file.size).await?);
-    let meta = ArrowReaderMetadata::try_new(footer.clone(), ArrowReaderOptions::new())?;
+    // A damaged embedded Arrow schema is skipped, as the sample's columns were planned (table::arrow_schema).
+    let skip = !crate::table::embedded_arrow_schema_reads(&footer);
+    let meta = ArrowReaderMetadata::try_new(footer.clone(), ArrowReaderOptions::new().with_skip_arrow_metadata(skip))?;
     let fields = meta.schema().fields().clone();
     let has_ids = fields.iter().any(|f| f.metadata().contains_key(FIELD_ID_KEY));
     // Top-level file column of each sample column: by field id when both sides have ids (Iceberg),

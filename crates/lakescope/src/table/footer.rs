@@ -80,6 +80,32 @@ pub(crate) fn check_footer(meta: &ParquetMetaData, file_len: u64, what: &str) ->
     Ok(())
 }
 
+/// The Arrow schema of a Parquet file, for the columns users see: by the Arrow schema its writer
+/// embedded (`ARROW:schema`, which pyarrow and arrow-rs add) when that one decodes, else by the Parquet
+/// schema alone, which is what every other reader goes by. arrow-ipc panics on some damaged embedded
+/// schemas (an Int of bit width 436207680, found by fuzzing; it has some twenty such `panic!`s), so a
+/// damaged one costs its Arrow-only detail (time zones, large types), not the table page or the sample.
+pub(crate) fn arrow_schema(meta: &ParquetMetaData) -> parquet::errors::Result<arrow_schema::Schema> {
+    let fm = meta.file_metadata();
+    if embedded_arrow_schema_reads(meta) {
+        parquet::arrow::parquet_to_arrow_schema(fm.schema_descr(), fm.key_value_metadata())
+    } else {
+        parquet::arrow::parquet_to_arrow_schema(fm.schema_descr(), None)
+    }
+}
+
+/// Whether the file's embedded Arrow schema (if any) decodes; a panic while decoding it counts as no
+/// (the default hook still prints it).
+pub(crate) fn embedded_arrow_schema_reads(meta: &ParquetMetaData) -> bool {
+    let fm = meta.file_metadata();
+    let Some(kv) = fm.key_value_metadata() else { return true };
+    if !kv.iter().any(|e| e.key == parquet::arrow::ARROW_SCHEMA_META_KEY) {
+        return true;
+    }
+    let decoded = std::panic::catch_unwind(|| parquet::arrow::parquet_to_arrow_schema(fm.schema_descr(), Some(kv)).is_ok());
+    matches!(decoded, Ok(true))
+}
+
 #[cfg(test)]
 #[path = "footer_tests.rs"]
 pub(crate) mod tests;

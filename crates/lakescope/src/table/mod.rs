@@ -12,7 +12,7 @@ use crate::model::{HistoryRow, TableFormat, TableInfo};
 use crate::storage::{FileEntry, Location};
 
 pub use footer::read_footer;
-pub(crate) use footer::check_footer;
+pub(crate) use footer::{arrow_schema, check_footer, embedded_arrow_schema_reads};
 #[cfg(test)]
 pub(crate) use footer::tests as footer_damage;
 

@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 
 use futures::StreamExt;
-use parquet::arrow::parquet_to_arrow_schema;
 
 use super::ReadOptions;
 use crate::error::Result;
@@ -54,8 +53,7 @@ impl ParquetTable {
             match footer {
                 Ok(meta) => {
                     if schema.is_none() {
-                        let fm = meta.file_metadata();
-                        match parquet_to_arrow_schema(fm.schema_descr(), fm.key_value_metadata()) {
+                        match super::arrow_schema(&meta) {
                             Ok(s) => {
                                 schema = Some(
                                     s.fields()
