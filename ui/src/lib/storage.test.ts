@@ -85,12 +85,12 @@ describe("storage", () => {
       "/a": { state: "loading", job: 7, progress: null },
       "/b": { state: "cancelled", progress: null, message: "cancelled" },
     };
-    expect(applyProgress(nodes, "/a", 6, { objects: 1, bytes: 1 })).toBe(false);
+    expect(applyProgress(nodes, "/a", 6, { objects: 1, bytes: 1, prefixes_done: 0, prefixes_total: 0 })).toBe(false);
     expect(nodes["/a"]).toEqual({ state: "loading", job: 7, progress: null });
-    expect(applyProgress(nodes, "/a", 7, { objects: 3000, bytes: 9 })).toBe(true);
-    expect(nodes["/a"]).toEqual({ state: "loading", job: 7, progress: { objects: 3000, bytes: 9 } });
-    expect(applyProgress(nodes, "/b", 7, { objects: 1, bytes: 1 })).toBe(false);
-    expect(applyProgress(nodes, "/missing", 7, { objects: 1, bytes: 1 })).toBe(false);
+    expect(applyProgress(nodes, "/a", 7, { objects: 3000, bytes: 9, prefixes_done: 0, prefixes_total: 0 })).toBe(true);
+    expect(nodes["/a"]).toEqual({ state: "loading", job: 7, progress: { objects: 3000, bytes: 9, prefixes_done: 0, prefixes_total: 0 } });
+    expect(applyProgress(nodes, "/b", 7, { objects: 1, bytes: 1, prefixes_done: 0, prefixes_total: 0 })).toBe(false);
+    expect(applyProgress(nodes, "/missing", 7, { objects: 1, bytes: 1, prefixes_done: 0, prefixes_total: 0 })).toBe(false);
     expect(nodes["/b"]).toEqual({ state: "cancelled", progress: null, message: "cancelled" });
   });
 });
