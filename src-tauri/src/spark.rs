@@ -42,9 +42,9 @@ pub fn push_progress(app: &AppHandle) {
 }
 
 /// The workspace, pricing with the compute prices of the profile chosen in Settings (read each time, as
-/// the Overview does, so a choice or an edited profile shows on the next call).
+/// the Overview does, so a choice or an edited profile shows on the next call; the rules are not read).
 async fn priced<'a>(state: &'a State<'_, AppState>) -> Result<&'a SparkWorkspace, ErrorReport> {
-    let (_, profile) = crate::settings::rules_and_profile().map_err(report)?;
+    let profile = lakescope::settings::resolve_profile(&crate::settings::dir()).map_err(report)?;
     state.spark.use_prices(&profile.name, profile.compute).await;
     Ok(&state.spark)
 }

@@ -134,14 +134,19 @@ pub fn load(dir: &Path) -> CostSettings {
 /// chosen), the saved rules and the active users — what `lakescope --profile P --rules R
 /// --active-users U` uses with the same files.
 pub fn resolve(dir: &Path) -> Result<(Rules, PriceProfile)> {
-    let profile = PriceProfile::resolve_in(&prices_dir(dir), Some(&chosen_profile(dir)?))
-        .map_err(|e| e.context(format!("the price profile chosen in {}", choice_path(dir).display())))?;
+    let profile = resolve_profile(dir)?;
     let mut rules = saved_rules(dir)?;
     let users = active_users_path(dir);
     if users.is_file() {
         rules.load_active_users(&users)?;
     }
     Ok((rules, profile))
+}
+
+/// The chosen price profile alone (the Spark page needs no rules, so a broken rules file does not stop it).
+pub fn resolve_profile(dir: &Path) -> Result<PriceProfile> {
+    PriceProfile::resolve_in(&prices_dir(dir), Some(&chosen_profile(dir)?))
+        .map_err(|e| e.context(format!("the price profile chosen in {}", choice_path(dir).display())))
 }
 
 /// The id of the chosen profile, [`DEFAULT_PROFILE`] when none was chosen.
