@@ -87,10 +87,11 @@ pub(crate) fn check_footer(meta: &ParquetMetaData, file_len: u64, what: &str) ->
 /// damaged one costs its Arrow-only detail (time zones, large types), not the table page or the sample.
 pub(crate) fn arrow_schema(meta: &ParquetMetaData) -> parquet::errors::Result<arrow_schema::Schema> {
     let fm = meta.file_metadata();
-    if embedded_arrow_schema_reads(meta) {
-        parquet::arrow::parquet_to_arrow_schema(fm.schema_descr(), fm.key_value_metadata())
-    } else {
-        parquet::arrow::parquet_to_arrow_schema(fm.schema_descr(), None)
+    // Decoded once: a panic or an error while decoding the embedded schema falls back to the Parquet one.
+    let embedded = std::panic::catch_unwind(|| parquet::arrow::parquet_to_arrow_schema(fm.schema_descr(), fm.key_value_metadata()));
+    match embedded {
+        Ok(Ok(schema)) => Ok(schema),
+        _ => parquet::arrow::parquet_to_arrow_schema(fm.schema_descr(), None),
     }
 }
 
